@@ -1,0 +1,121 @@
+# phoenix: an AppArmor policy-namespace shim for OCI runtimes.
+#
+#   make demo     install what is needed, build, run the real-kernel demonstration
+#   make check    install what is needed, build, run every test
+#   make          build build/phoenix
+#   make install  PREFIX=/usr/local DESTDIR=
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/phoenix
+DATADIR    ?= $(PREFIX)/share/phoenix
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+
+# Debian packages the build, the tests and the VM need.  `make deps`
+# installs only those missing (apt-get, as root).
+BUILD_PKGS := gcc make pkg-config libyajl-dev libapparmor-dev libcap-dev libseccomp-dev
+TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind clang \
+              libclang-rt-14-dev apparmor apparmor-utils
+VM_PKGS    := qemu-system-x86 kmod xz-utils cpio lxc docker.io containerd podman \
+              uidmap iptables
+ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS)
+
+PKGS_LIBS  := yajl libapparmor libcap libseccomp
+CC         ?= gcc
+BUILD      ?= build
+SAN        ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_LIBS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS_LIBS) 2>/dev/null)
+
+CFLAGS     ?= -O2 -g
+WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DPHOENIX_VERSION='"$(VERSION)"' \
+              -DPHOENIX_DATADIR='"$(DATADIR)"' -DPHOENIX_SYSCONFDIR='"$(SYSCONFDIR)"' \
+              -Ishim -Ishim/aa -Iruntime-spec $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+ifeq ($(SAN),1)
+BUILD      := build-san
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DPHOENIX_FAULT_INJECTION
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FAULTS),1)
+ALL_CFLAGS += -DPHOENIX_FAULT_INJECTION
+endif
+
+LIB_SRCS   := $(filter-out shim/main.c,$(wildcard shim/*.c shim/aa/*.c runtime-spec/*.c))
+LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+MAIN_OBJ   := $(BUILD)/obj/shim/main.o
+TEST_SRCS  := $(wildcard tests/unit/test_*.c)
+TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h)
+
+.PHONY: all deps check demo unit bats integration sanitize valgrind install clean format lint bench
+
+all: $(BUILD)/phoenix
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libphoenix.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/phoenix: $(MAIN_OBJ) $(BUILD)/libphoenix.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libphoenix.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+deps:
+	@missing=$$(for p in $(ALL_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+bats: $(BUILD)/phoenix
+	PHOENIX_BIN=$(CURDIR)/$(BUILD)/phoenix bats tests/bats
+
+sanitize:
+	$(MAKE) SAN=1 unit bats
+
+integration: $(BUILD)/phoenix
+	integration/run-suite.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) bats
+	$(MAKE) sanitize
+	$(MAKE) integration
+
+demo: deps
+	$(MAKE) all
+	integration/demo.sh
+
+install: $(BUILD)/phoenix
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(BUILD)/phoenix $(DESTDIR)$(BINDIR)/phoenix
+	cp -R profiles/. $(DESTDIR)$(DATADIR)/profiles/
+
+format:
+	clang-format -i $(wildcard shim/*.[ch] shim/aa/*.[ch] runtime-spec/*.[ch] tests/unit/*.[ch])
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		-D_GNU_SOURCE -Ishim -Ishim/aa -Iruntime-spec shim runtime-spec
+
+clean:
+	rm -rf build build-san
