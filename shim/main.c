@@ -1,2 +1,82 @@
+/* phoenix: an OCI runtime shim that confines each container in an AppArmor
+ * policy namespace of its own.
+ *
+ * main() reads runc's command line, hands every command phoenix does not
+ * change to the real runtime with execve(2) (same argv but argv[0], same
+ * environment, descriptors and cwd), and dispatches the others to one
+ * function each (create.c, exec.c, start.c, delete.c, …).  Failures are
+ * reported once, in runc's --log format. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
 #include "error.h"
-int main(void) { return 0; }
+#include "log.h"
+#include "runtime.h"
+
+static int dispatch(struct ph_context *ctx, ph_error_t *err)
+{
+	struct ph_cli *cli = &ctx->cli;
+	if (cli->command == PH_CMD_NONE && cli->version)
+		return ph_cmd_version(ctx, err);
+	switch (cli->command_help ? PH_CMD_UNKNOWN : cli->command) {
+	case PH_CMD_CREATE:
+	case PH_CMD_RUN:
+	case PH_CMD_RESTORE:
+		return ph_cmd_create(ctx, err);
+	case PH_CMD_EXEC:
+		return ph_cmd_exec(ctx, err);
+	case PH_CMD_START:
+		return ph_cmd_start(ctx, err);
+	case PH_CMD_DELETE:
+		return ph_cmd_delete(ctx, err);
+	case PH_CMD_FEATURES:
+		return ph_cmd_features(ctx, err);
+	case PH_CMD_CHECK:
+		return ph_cmd_check(ctx, err);
+	case PH_CMD_GC:
+		return ph_cmd_gc(ctx, err);
+	case PH_CMD_DENIALS:
+	case PH_CMD_HOST:
+		return ph_error_make(err, ENOSYS, "`%s` is not available in this build",
+				     cli->command_name);
+	default:
+		/* pass-through: never returns on success */
+		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct ph_context ctx;
+	ph_error_t err = NULL;
+	int status = 1;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (ph_cli_parse(argc, argv, &ctx.cli, &err) < 0) {
+		ph_log_setup(&ctx.cli); /* whatever --log was read before the error */
+		goto fail;
+	}
+	ph_log_setup(&ctx.cli);
+	if (ph_config_load(&ctx.config, &err) < 0)
+		goto fail;
+	if (ctx.config.debug)
+		ph_log_enable_debug();
+	if (ph_runtime_find(ctx.config.runtime, &ctx.runtime, &err) < 0)
+		goto fail;
+	status = dispatch(&ctx, &err);
+	if (status >= 0)
+		goto out;
+fail:
+	ph_log_error(err);
+	ph_error_free(&err);
+	status = 1;
+out:
+	ph_runtime_release(&ctx.runtime);
+	ph_config_release(&ctx.config);
+	return status;
+}

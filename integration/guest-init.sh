@@ -1,0 +1,71 @@
+#!/bin/bash
+# Stage 2 of the integration VM: PID 1 in the guest's real root (the host's
+# / under a tmpfs overlay, prepared by the initramfs's /init), run by the
+# host's bash.  vm.sh copies this file onto the run's control share,
+# mounted on /run/phoenix-vm, next to:
+#   argv     the command, NUL-separated
+#   env      NAME=value pairs to pass, NUL-separated
+#   cwd      the directory to run it in
+# It runs the command with stdout and stderr on the virtio ports
+# phoenix.stdout and phoenix.stderr, writes its exit status to
+# /run/phoenix-vm/status, syncs, and powers off.  Its own messages go to
+# the serial console (the log vm.sh keeps).
+set -euo pipefail
+
+ctl=/run/phoenix-vm
+say() { printf 'phoenix-vm: %s\n' "$*"; }
+uptime_s() {
+	local up
+	read -r up _ </proc/uptime
+	printf '%s' "$up"
+}
+
+finish() {
+	printf '%s\n' "$1" >"$ctl/status.tmp"
+	mv "$ctl/status.tmp" "$ctl/status"
+	sync
+	exec /bin/busybox poweroff -f
+}
+# A harness failure: say so (also on the stderr port once it is known)
+# and report exit status 125.
+fail() {
+	say "stage 2: $*"
+	if [[ -n ${err_port:-} ]]; then
+		say "$*" >"$err_port" || true
+	fi
+	finish 125
+}
+trap 'fail "line $LINENO: command failed (status $?)"' ERR
+
+# The command's stdio: the virtio ports, found by name.
+port() {
+	local p name
+	for p in /sys/class/virtio-ports/*; do
+		[[ -f $p/name ]] || continue
+		read -r name <"$p/name" || continue
+		if [[ $name == "$1" ]]; then
+			printf '/dev/%s\n' "${p##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+out_port=$(port phoenix.stdout) || fail "no virtio port phoenix.stdout"
+err_port=$(port phoenix.stderr) || fail "no virtio port phoenix.stderr"
+
+mapfile -d '' -t argv <"$ctl/argv"
+mapfile -d '' -t passenv <"$ctl/env"
+IFS= read -r -d '' cwd <"$ctl/cwd" || true
+((${#argv[@]} > 0)) || fail "empty command"
+cd "$cwd" 2>/dev/null || fail "working directory $cwd does not exist in the guest"
+
+say "running ${argv[0]} at uptime $(uptime_s)s"
+trap - ERR
+set +e
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root USER=root LOGNAME=root SHELL=/bin/bash LANG=C.UTF-8 \
+	"${passenv[@]}" "${argv[@]}" </dev/null >"$out_port" 2>"$err_port"
+status=$?
+set -e
+say "exit status $status at uptime $(uptime_s)s"
+finish "$status"

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Run one command as root inside a QEMU VM that boots Debian's own
+# AppArmor-enabled kernel (prepared by fetch-kernel.sh).
+#
+#   integration/vm.sh [--timeout SECONDS] [--mem MB] -- COMMAND [ARGS...]
+#
+# The guest's root is the host's / (read-only 9p) under a tmpfs overlay, so
+# every host binary and this checkout are there and nothing the guest does
+# reaches the host.  COMMAND runs in the caller's working directory with
+# the caller's PHOENIX_*, BATS_* and TERM variables; its stdout and stderr
+# stream live to ours, and vm.sh exits with its status.  When the VM
+# fails (no kernel, QEMU error, timeout, no exit status) vm.sh says so on
+# stderr, prints the tail of the guest console, and exits 125 (124 on
+# timeout).
+#
+# Environment: PHOENIX_VM_CACHE (kernel cache, default integration/cache),
+# PHOENIX_VM_TIMEOUT (default 600), PHOENIX_VM_MEM (MB, default 2048),
+# PHOENIX_VM_CONSOLE_LOG (where the guest console log is kept, default
+# CACHE/console.log).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+cache=${PHOENIX_VM_CACHE:-$here/cache}
+timeout_s=${PHOENIX_VM_TIMEOUT:-600}
+mem=${PHOENIX_VM_MEM:-2048}
+console_keep=${PHOENIX_VM_CONSOLE_LOG:-$cache/console.log}
+
+usage() {
+	echo "usage: $0 [--timeout SECONDS] [--mem MB] -- COMMAND [ARGS...]" >&2
+	exit 2
+}
+die() {
+	printf 'vm.sh: error: %s\n' "$*" >&2
+	exit 125
+}
+
+while (($#)); do
+	case $1 in
+	--timeout) (($# >= 2)) || usage; timeout_s=$2; shift 2 ;;
+	--timeout=*) timeout_s=${1#*=}; shift ;;
+	--mem) (($# >= 2)) || usage; mem=$2; shift 2 ;;
+	--mem=*) mem=${1#*=}; shift ;;
+	--) shift; break ;;
+	-h | --help) usage ;;
+	*) usage ;;
+	esac
+done
+(($# > 0)) || usage
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "--timeout wants a positive number of seconds, not \`$timeout_s\`"
+[[ $mem =~ ^[1-9][0-9]*$ ]] || die "--mem wants a number of MB, not \`$mem\`"
+
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing (package qemu-system-x86)"
+[[ -f $cache/current ]] || die "no kernel in $cache: run integration/fetch-kernel.sh first"
+kver=$(<"$cache/current")
+kdir=$cache/$kver
+for f in "$kdir/complete" "$kdir/vmlinux" "$kdir/initramfs.cpio" "$kdir/root/lib/modules/$kver/modules.dep"; do
+	[[ -f $f ]] || die "kernel $kver in $cache is incomplete ($f missing): run integration/fetch-kernel.sh"
+done
+
+cwd=$(pwd -P)
+case $cwd in
+/tmp | /tmp/* | /run | /run/* | /proc | /proc/* | /sys | /sys/* | /dev | /dev/*)
+	die "the working directory $cwd does not exist in the guest (its /tmp, /run, /proc, /sys and /dev are its own)"
+	;;
+esac
+
+# Per-run state: the control share, the FIFOs of the two output ports,
+# QEMU's own messages and the console log.
+run=$(mktemp -d "${TMPDIR:-/tmp}/phoenix-vm.XXXXXX")
+ctl=$run/ctl
+mkdir "$ctl"
+qemu_pid='' out_pid='' err_pid=''
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+	local p
+	for p in $qemu_pid $out_pid $err_pid; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $qemu_pid $out_pid $err_pid; do
+		wait "$p" 2>/dev/null || true
+	done
+	if [[ -f $run/console.log ]]; then
+		mkdir -p "$(dirname "$console_keep")" || true
+		if cp "$run/console.log" "$console_keep.tmp" 2>/dev/null; then
+			mv -f "$console_keep.tmp" "$console_keep" || true
+		fi
+	fi
+	rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+printf '%s\0' "$@" >"$ctl/argv"
+: >"$ctl/env"
+while IFS= read -r name; do
+	if [[ $name == PHOENIX_* || $name == BATS_* || $name == TERM ]]; then
+		printf '%s=%s\0' "$name" "${!name}" >>"$ctl/env"
+	fi
+done < <(compgen -e)
+printf '%s\0' "$cwd" >"$ctl/cwd"
+printf '%s\n' "$kdir/root/lib/modules/$kver" >"$ctl/modules"
+cp "$here/guest-init.sh" "$ctl/guest-init.sh"
+
+# The two ports are file chardevs that tail follows.  A FIFO read by cat
+# would stream as well, but when our reader is slow QEMU holds back what
+# does not fit in the pipe and drops it when the guest powers off; a file
+# never holds QEMU back, and tail --pid prints what is left once QEMU is
+# gone (and reaped: a zombie still counts as alive).
+: >"$run/stdout"
+: >"$run/stderr"
+
+# /dev/kvm on these machines may be a software hypervisor that cannot run
+# a stock kernel: use KVM only when the CPU has hardware virtualisation.
+accel=(-accel tcg -cpu Haswell-noTSX-IBRS)
+if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then
+	accel=(-accel kvm -cpu host)
+fi
+
+# shellcheck disable=SC2054 # QEMU's own option syntax uses commas
+qemu=(
+	qemu-system-x86_64 -M q35 "${accel[@]}" -smp 2 -m "$mem"
+	-nodefaults -no-user-config -display none -no-reboot -net none
+	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio"
+	-append "console=ttyS0 panic=-1 printk.time=1 rw"
+	-chardev "file,id=console,path=$run/console.log" -serial chardev:console
+	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=root,mount_tag=phoenix-root
+	-fsdev "local,id=ctl,path=$ctl,security_model=none"
+	-device virtio-9p-pci,fsdev=ctl,mount_tag=phoenix-ctl
+	-device virtio-rng-pci
+	-device virtio-serial-pci,id=vser
+	-chardev "file,id=out,path=$run/stdout,append=on"
+	-device virtserialport,bus=vser.0,chardev=out,name=phoenix.stdout
+	-chardev "file,id=err,path=$run/stderr,append=on"
+	-device virtserialport,bus=vser.0,chardev=err,name=phoenix.stderr
+)
+
+vm_failed() {
+	printf 'vm.sh: error: %s\n' "$*" >&2
+	if [[ -s $run/qemu.log ]]; then
+		echo "vm.sh: QEMU said:" >&2
+		sed 's/^/  /' "$run/qemu.log" >&2
+	fi
+	if [[ -s $run/console.log ]]; then
+		echo "vm.sh: last lines of the guest console (full log: $console_keep):" >&2
+		tail -n 40 "$run/console.log" | sed 's/^/  /' >&2
+	else
+		echo "vm.sh: the guest console is empty" >&2
+	fi
+}
+
+set +e
+timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$run/qemu.log" 2>&1 &
+qemu_pid=$!
+tail -c +1 -s 0.2 -f --pid="$qemu_pid" "$run/stdout" &
+out_pid=$!
+tail -c +1 -s 0.2 -f --pid="$qemu_pid" "$run/stderr" >&2 &
+err_pid=$!
+wait "$qemu_pid"
+qemu_status=$?
+qemu_pid=''
+wait "$out_pid" "$err_pid"
+out_pid='' err_pid=''
+set -e
+
+if ((qemu_status == 124 || qemu_status == 137)); then
+	vm_failed "the VM did not finish within $timeout_s s (--timeout)"
+	exit 124
+fi
+if ((qemu_status != 0)); then
+	vm_failed "QEMU failed with status $qemu_status"
+	exit 125
+fi
+if [[ ! -f $ctl/status ]]; then
+	vm_failed "the VM stopped without reporting the command's exit status"
+	exit 125
+fi
+status=$(<"$ctl/status")
+[[ $status =~ ^[0-9]+$ ]] || {
+	vm_failed "unreadable exit status \`$status\`"
+	exit 125
+}
+exit "$status"

@@ -1,0 +1,511 @@
+/* phoenix: compiled-policy cache (see aa_cache.h). */
+#include "aa_cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/apparmor.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aa_blob.h"
+#include "aa_io.h"
+#include "aa_names.h"
+#include "aa_policy.h"
+
+#define CACHE_FORMAT "phoenix-policy-cache-1"
+#define BLOB_MAX (64 * 1024 * 1024)
+#define TREE_DEPTH_MAX 16
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* What one cache lookup needs. */
+struct cache_req {
+	const struct ph_aa_env *env;
+	const char *cache_dir;
+	const char *profiles_dir;
+	const char *profile_name;
+	char *parser;        /* resolved path */
+	char *features_path; /* <apparmorfs>/features */
+	char *profile_path;  /* <profiles_dir>/<profile_name> */
+	int dirfd;           /* cache_dir */
+};
+
+static void cache_req_release(struct cache_req *req)
+{
+	free(req->parser);
+	free(req->features_path);
+	free(req->profile_path);
+	if (req->dirfd >= 0)
+		close(req->dirfd);
+}
+
+static uint64_t mix_u64(uint64_t h, uint64_t v)
+{
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	return ph_aa_fnv1a64(h, b, sizeof(b));
+}
+
+static uint64_t mix_str(uint64_t h, const char *s)
+{
+	return ph_aa_fnv1a64(h, s, strlen(s) + 1);
+}
+
+static int hash_fd(int fd, uint64_t *h)
+{
+	char buf[16384];
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return 0;
+		*h = ph_aa_fnv1a64(*h, buf, (size_t)r);
+	}
+}
+
+/* Every regular file below `dir` (symlinks to files followed, to
+ * directories not), in sorted order: relative path, size, content. */
+static int hash_tree(const char *dir, const char *rel, int depth, uint64_t *h, ph_error_t *err)
+{
+	if (depth > TREE_DEPTH_MAX)
+		return ph_error_make(err, ELOOP, "hash `%s`: too deep", dir);
+	struct dirent **entries = NULL;
+	int n = scandir(dir, &entries, NULL, alphasort);
+	if (n < 0)
+		return ph_error_make(err, errno, "hash profiles: list `%s`", dir);
+	int ret = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
+		if (ret < 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		cleanup_free char *path = ph_aa_pathf(err, "%s/%s", dir, name);
+		cleanup_free char *sub = ph_aa_pathf(err, "%s%s%s", rel, *rel ? "/" : "", name);
+		struct stat st;
+		if (path == NULL || sub == NULL) {
+			ret = -1;
+			continue;
+		}
+		if (lstat(path, &st) < 0) {
+			ret = ph_error_make(err, errno, "hash profiles: stat `%s`", path);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			ret = hash_tree(path, sub, depth + 1, h, err);
+			continue;
+		}
+		cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			continue; /* dangling link, socket, ...: nothing the parser reads */
+		*h = mix_str(*h, sub);
+		*h = mix_u64(*h, (uint64_t)st.st_size);
+		int r = hash_fd(fd, h);
+		if (r < 0)
+			ret = ph_error_make(err, -r, "hash profiles: read `%s`", path);
+	}
+	for (int i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+	return ret;
+}
+
+/* The kernel's features, flattened by libapparmor. */
+static int hash_features(const char *features_path, uint64_t *h, ph_error_t *err)
+{
+	aa_features *features = NULL;
+	if (aa_features_new(&features, AT_FDCWD, features_path) < 0)
+		return ph_error_make(err, errno, "read kernel features `%s`", features_path);
+	cleanup_close int fd = memfd_create("phoenix-features", MFD_CLOEXEC);
+	int r = fd < 0 ? -errno : 0;
+	if (r == 0 && aa_features_write_to_fd(features, fd) < 0)
+		r = -errno;
+	aa_features_unref(features);
+	if (r == 0 && lseek(fd, 0, SEEK_SET) < 0)
+		r = -errno;
+	if (r == 0)
+		r = hash_fd(fd, h);
+	if (r < 0)
+		return ph_error_make(err, -r, "hash kernel features `%s`", features_path);
+	return 0;
+}
+
+/* `parser` itself when it contains a '/', else its first executable
+ * match in PATH. */
+static int resolve_parser(const char *parser, char **out, ph_error_t *err)
+{
+	if (parser == NULL || parser[0] == '\0')
+		return ph_error_make(err, EINVAL, "no policy compiler given");
+	if (strchr(parser, '/') != NULL) {
+		*out = strdup(parser);
+		return *out ? 0 : ph_error_make(err, ENOMEM, "copy parser path");
+	}
+	const char *path = getenv("PATH");
+	if (path == NULL || path[0] == '\0')
+		path = DEFAULT_PATH;
+	while (*path != '\0') {
+		size_t n = strcspn(path, ":");
+		if (n > 0) {
+			char *candidate = ph_aa_pathf(err, "%.*s/%s", (int)n, path, parser);
+			if (candidate == NULL)
+				return -1;
+			if (access(candidate, X_OK) == 0) {
+				*out = candidate;
+				return 0;
+			}
+			free(candidate);
+		}
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return ph_error_make(err, ENOENT, "policy compiler `%s` not found in PATH", parser);
+}
+
+static int hash_parser(const char *parser, uint64_t *h, ph_error_t *err)
+{
+	struct stat st;
+	if (stat(parser, &st) < 0)
+		return ph_error_make(err, errno, "policy compiler `%s`", parser);
+	*h = mix_u64(*h, (uint64_t)st.st_dev);
+	*h = mix_u64(*h, (uint64_t)st.st_ino);
+	*h = mix_u64(*h, (uint64_t)st.st_size);
+	*h = mix_u64(*h, (uint64_t)st.st_mtim.tv_sec);
+	*h = mix_u64(*h, (uint64_t)st.st_mtim.tv_nsec);
+	return 0;
+}
+
+/* Create `dir` 0700 if needed and open it; refuse one that others could
+ * write to or read from, or that is a symlink. */
+static int open_cache_dir(const char *dir, int *dirfd, ph_error_t *err)
+{
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return ph_error_make(err, errno, "create policy cache `%s`", dir);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ph_error_make(err, errno, "open policy cache `%s`", dir);
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return ph_error_make(err, e, "stat policy cache `%s`", dir);
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+		close(fd);
+		return ph_error_make(err, EPERM,
+				     "policy cache `%s` must belong to uid %d and have mode 0700",
+				     dir, (int)geteuid());
+	}
+	*dirfd = fd;
+	return 0;
+}
+
+static int cache_req_init(struct cache_req *req, const struct ph_aa_env *env,
+			  const char *cache_dir, const char *parser, const char *profiles_dir,
+			  const char *profile_name, ph_error_t *err)
+{
+	*req = (struct cache_req){.env = env, .cache_dir = cache_dir, .profiles_dir = profiles_dir,
+				  .profile_name = profile_name, .dirfd = -1};
+	if (profile_name == NULL || !ph_aa_name_valid(profile_name))
+		return ph_error_make(err, EINVAL, "invalid profile name `%s`",
+				     profile_name ? profile_name : "(null)");
+	if (cache_dir == NULL || profiles_dir == NULL)
+		return ph_error_make(err, EINVAL, "profile `%s`: no cache or profile directory",
+				     profile_name);
+	cleanup_free char *aafs = NULL;
+	if (resolve_parser(parser, &req->parser, err) < 0 ||
+	    ph_aa_env_apparmorfs(env, &aafs, err) < 0)
+		return -1;
+	req->features_path = ph_aa_pathf(err, "%s/features", aafs);
+	req->profile_path = ph_aa_pathf(err, "%s/%s", profiles_dir, profile_name);
+	if (req->features_path == NULL || req->profile_path == NULL)
+		return -1;
+	return open_cache_dir(cache_dir, &req->dirfd, err);
+}
+
+/* The entry name for `kind` ("bin", or "nstpl" for templates of
+ * namespace names of `ns_len` bytes). */
+static int cache_entry_name(const struct cache_req *req, const char *kind, size_t ns_len,
+			    char **name, ph_error_t *err)
+{
+	uint64_t h = PH_AA_FNV64_INIT;
+	h = mix_str(h, CACHE_FORMAT);
+	h = mix_str(h, kind);
+	h = mix_u64(h, ns_len);
+	h = mix_str(h, req->profile_name);
+	if (hash_tree(req->profiles_dir, "", 0, &h, err) < 0 ||
+	    hash_features(req->features_path, &h, err) < 0 || hash_parser(req->parser, &h, err) < 0)
+		return -1;
+	*name = ph_aa_pathf(err, "%s.%016" PRIx64 ".%s", req->profile_name, h, kind);
+	return *name ? 0 : -1;
+}
+
+/* Read a cache entry; *found = false when there is none. */
+static int cache_read(const struct cache_req *req, const char *name, char **blob, size_t *len,
+		      bool *found, ph_error_t *err)
+{
+	*found = false;
+	cleanup_close int fd = openat(req->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ph_error_make(err, errno, "open cached policy `%s/%s`", req->cache_dir, name);
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return ph_error_make(err, errno, "stat cached policy `%s/%s`", req->cache_dir, name);
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
+	    st.st_size == 0)
+		return 0; /* not ours, or empty: compile anew and replace it */
+	int r = ph_aa_read_fd(fd, BLOB_MAX, blob, len);
+	if (r < 0)
+		return ph_error_make(err, -r, "read cached policy `%s/%s`", req->cache_dir, name);
+	*found = true;
+	return 0;
+}
+
+/* Compile into a fresh temporary file of the cache directory, and read
+ * it back.  *tmp_path is that file, for the caller to rename or unlink. */
+static int compile_to_temp(const struct cache_req *req, const char *ns, char **tmp_path,
+			   char **blob, size_t *len, ph_error_t *err)
+{
+	*tmp_path = ph_aa_pathf(err, "%s/.%s.XXXXXX", req->cache_dir, req->profile_name);
+	if (*tmp_path == NULL)
+		return -1;
+	int fd = mkostemp(*tmp_path, O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		free(*tmp_path);
+		*tmp_path = NULL;
+		return ph_error_make(err, e, "create a file in policy cache `%s`", req->cache_dir);
+	}
+	close(fd);
+	if (ph_aa_policy_compile_in_ns(req->parser, req->profile_path, req->profiles_dir,
+				       req->features_path, ns, *tmp_path, err) < 0)
+		goto fail;
+	fd = open(*tmp_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		ph_error_make(err, errno, "open compiled policy `%s`", *tmp_path);
+		goto fail;
+	}
+	int r = ph_aa_read_fd(fd, BLOB_MAX, blob, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	if (r < 0) {
+		ph_error_make(err, -r, "read compiled policy `%s`", *tmp_path);
+		goto fail;
+	}
+	if (*len == 0) {
+		free(*blob);
+		*blob = NULL;
+		ph_error_make(err, EPROTO, "compile `%s`: the parser wrote nothing",
+			      req->profile_path);
+		goto fail;
+	}
+	return 0;
+fail:
+	unlink(*tmp_path);
+	free(*tmp_path);
+	*tmp_path = NULL;
+	return -1;
+}
+
+/* Move a temporary file into place as entry `name`, durably. */
+static int cache_commit(const struct cache_req *req, const char *tmp_path, const char *name,
+			ph_error_t *err)
+{
+	const char *base = strrchr(tmp_path, '/') + 1;
+	if (renameat(req->dirfd, base, req->dirfd, name) < 0) {
+		int e = errno;
+		unlink(tmp_path);
+		return ph_error_make(err, e, "store compiled policy in `%s`", req->cache_dir);
+	}
+	if (fsync(req->dirfd) < 0)
+		return ph_error_make(err, errno, "sync policy cache `%s`", req->cache_dir);
+	return 0;
+}
+
+static int cached_plain(const struct cache_req *req, bool force, char **blob, size_t *len,
+			bool *hit, ph_error_t *err)
+{
+	cleanup_free char *name = NULL;
+	if (cache_entry_name(req, "bin", 0, &name, err) < 0)
+		return -1;
+	if (!force && cache_read(req, name, blob, len, hit, err) < 0)
+		return -1;
+	if (*hit)
+		return 0;
+	cleanup_free char *tmp = NULL;
+	if (compile_to_temp(req, NULL, &tmp, blob, len, err) < 0)
+		return -1;
+	if (cache_commit(req, tmp, name, err) < 0) {
+		free(*blob);
+		*blob = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A name of `len` bytes made of `c`: a valid, recognisable placeholder. */
+static char *placeholder(char c, size_t len, ph_error_t *err)
+{
+	char *s = malloc(len + 1);
+	if (s == NULL) {
+		ph_error_make(err, ENOMEM, "placeholder namespace name");
+		return NULL;
+	}
+	memset(s, c, len);
+	s[len] = '\0';
+	return s;
+}
+
+/* Compile a template with placeholder `a`, check it against placeholder
+ * `b`, and cache it.  *usable = false when the compiled form depends on
+ * the namespace name beyond the header. */
+static int fill_template(const struct cache_req *req, const char *name, const char *a,
+			 const char *b, char **blob, size_t *len, bool *usable, ph_error_t *err)
+{
+	cleanup_free char *tmp_a = NULL, *tmp_b = NULL, *blob_b = NULL;
+	size_t len_b = 0;
+	*usable = false;
+	if (compile_to_temp(req, a, &tmp_a, blob, len, err) < 0)
+		return -1;
+	int r = compile_to_temp(req, b, &tmp_b, &blob_b, &len_b, err);
+	if (r == 0) {
+		unlink(tmp_b);
+		r = ph_aa_blob_ns_only_diff(*blob, *len, blob_b, len_b, a, b, usable, err);
+	}
+	if (r == 0 && *usable) {
+		if (cache_commit(req, tmp_a, name, err) == 0)
+			return 0;
+		free(*blob);
+		*blob = NULL;
+		return -1;
+	}
+	unlink(tmp_a);
+	free(*blob);
+	*blob = NULL;
+	return r;
+}
+
+static int cached_for_ns(const struct cache_req *req, const char *ns, bool force, char **blob,
+			 size_t *len, bool *hit, ph_error_t *err)
+{
+	if (ns == NULL || !ph_aa_name_valid(ns))
+		return ph_error_make(err, EINVAL, "invalid namespace name `%s`", ns ? ns : "(null)");
+	size_t ns_len = strlen(ns);
+	cleanup_free char *name = NULL;
+	cleanup_free char *a = placeholder('a', ns_len, err);
+	cleanup_free char *b = placeholder('b', ns_len, err);
+	if (a == NULL || b == NULL || cache_entry_name(req, "nstpl", ns_len, &name, err) < 0)
+		return -1;
+	bool usable = true;
+	if (!force && cache_read(req, name, blob, len, hit, err) < 0)
+		return -1;
+	if (!*hit && fill_template(req, name, a, b, blob, len, &usable, err) < 0)
+		return -1;
+	if (usable) {
+		if (ph_aa_blob_set_ns(*blob, *len, a, ns, err) == 0)
+			return 0;
+		free(*blob);
+		*blob = NULL;
+		return ph_error_wrap(err, "cached policy `%s/%s`", req->cache_dir, name);
+	}
+	/* The profile names its own namespace in its rules: compile it for
+	 * this one, uncached. */
+	cleanup_free char *tmp = NULL;
+	if (compile_to_temp(req, ns, &tmp, blob, len, err) < 0)
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
+int ph_aa_policy_cached(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
+			const char *profiles_dir, const char *profile_name, char **blob, size_t *len,
+			bool *hit, ph_error_t *err)
+{
+	struct cache_req req;
+	*blob = NULL;
+	*len = 0;
+	*hit = false;
+	int r = cache_req_init(&req, env, cache_dir, parser, profiles_dir, profile_name, err);
+	if (r == 0)
+		r = cached_plain(&req, false, blob, len, hit, err);
+	cache_req_release(&req);
+	return r < 0 ? ph_error_wrap(err, "profile `%s`", profile_name ? profile_name : "(null)")
+		     : 0;
+}
+
+int ph_aa_policy_cached_for_ns(const struct ph_aa_env *env, const char *cache_dir,
+			       const char *parser, const char *profiles_dir,
+			       const char *profile_name, const char *ns, char **blob, size_t *len,
+			       bool *hit, ph_error_t *err)
+{
+	struct cache_req req;
+	*blob = NULL;
+	*len = 0;
+	*hit = false;
+	int r = cache_req_init(&req, env, cache_dir, parser, profiles_dir, profile_name, err);
+	if (r == 0)
+		r = cached_for_ns(&req, ns, false, blob, len, hit, err);
+	cache_req_release(&req);
+	return r < 0 ? ph_error_wrap(err, "profile `%s`", profile_name ? profile_name : "(null)")
+		     : 0;
+}
+
+static bool is_stale(const ph_error_t err)
+{
+	return err != NULL && (err->status == EPROTO || err->status == EINVAL);
+}
+
+/* Get the policy (`ns` != NULL and `toplevel`: for that namespace), load
+ * it, and recompile once if the kernel refuses a cached form as stale. */
+static int load_cached(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
+		       const char *profiles_dir, const char *profile_name, const char *ns,
+		       bool toplevel, ph_error_t *err)
+{
+	struct cache_req req;
+	int r = cache_req_init(&req, env, cache_dir, parser, profiles_dir, profile_name, err);
+	for (int attempt = 0; r == 0 && attempt < 2; attempt++) {
+		cleanup_free char *blob = NULL;
+		size_t len = 0;
+		bool hit = false;
+		r = toplevel ? cached_for_ns(&req, ns, attempt > 0, &blob, &len, &hit, err)
+			     : cached_plain(&req, attempt > 0, &blob, &len, &hit, err);
+		if (r < 0)
+			break;
+		r = toplevel ? ph_aa_policy_load_via_toplevel(env, ns, blob, len, err)
+			     : ph_aa_policy_load_ns(env, ns, blob, len, err);
+		if (r == 0 || !hit || !is_stale(*err))
+			break;
+		ph_error_free(err); /* stale: compile again */
+		r = 0;
+	}
+	cache_req_release(&req);
+	return r < 0 ? ph_error_wrap(err, "profile `%s`", profile_name ? profile_name : "(null)")
+		     : 0;
+}
+
+int ph_aa_policy_load_cached(const struct ph_aa_env *env, const char *cache_dir,
+			     const char *parser, const char *profiles_dir, const char *profile_name,
+			     const char *ns, ph_error_t *err)
+{
+	return load_cached(env, cache_dir, parser, profiles_dir, profile_name, ns, false, err);
+}
+
+int ph_aa_policy_load_cached_via_toplevel(const struct ph_aa_env *env, const char *cache_dir,
+					  const char *parser, const char *profiles_dir,
+					  const char *profile_name, const char *ns,
+					  ph_error_t *err)
+{
+	return load_cached(env, cache_dir, parser, profiles_dir, profile_name, ns, true, err);
+}

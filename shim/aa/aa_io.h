@@ -1,0 +1,39 @@
+/* phoenix: the few file primitives the AppArmor module is built on.
+ *
+ * Kernel interface files (procattr files, apparmorfs, module
+ * parameters) are small, are read in full, and take one command per
+ * write(2).  These helpers return 0 or a negative errno value and never
+ * build messages: the caller knows what a failure means. */
+#ifndef PHOENIX_AA_IO_H
+#define PHOENIX_AA_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* asprintf() that reports ENOMEM through *err; NULL on failure. */
+char *ph_aa_pathf(ph_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Read all of `fd` (at most `max` bytes, else -EFBIG) into a NUL-terminated
+ * heap buffer.  *len excludes the NUL. */
+int ph_aa_read_fd(int fd, size_t max, char **out, size_t *len);
+
+/* Open `path` (O_NOFOLLOW on the last component) and read it all. */
+int ph_aa_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Read a one-line text file and strip the trailing newline. */
+int ph_aa_read_line(const char *path, char **out);
+
+/* Read a kernel boolean file: "Y"/"yes"/"1" -> true, "N"/"no"/"0" -> false. */
+int ph_aa_read_bool(const char *path, bool *value);
+
+/* Write `len` bytes in one write(2); a short write is -EPROTO, because
+ * kernel interface files take whole commands only (apparmorfs rejects
+ * writes at a non-zero offset with ESPIPE, procattr with EINVAL). */
+int ph_aa_write_once(int fd, const void *buf, size_t len);
+
+/* 0 if `path` is a directory, -ENOTDIR if it is something else, -errno. */
+int ph_aa_is_dir(const char *path);
+
+#endif

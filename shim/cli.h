@@ -1,0 +1,99 @@
+/* phoenix: runc's command-line grammar.
+ *
+ * phoenix must understand exactly as much of a runc command line as it
+ * needs (the command, the global options, the bundle, the container id,
+ * the `exec --process` file) without changing a byte of it: the real
+ * runtime is always handed the original argument vector.
+ *
+ * runc parses with urfave/cli v1 on top of Go's flag package, so:
+ *  - `-name` and `--name` are the same option, values come as
+ *    `--name value` or `--name=value`, booleans accept `--name=false`;
+ *  - global options end at the first non-option (the command);
+ *  - command options may also follow the positional arguments (urfave
+ *    reorders them), except for `exec` and `ps`, whose trailing
+ *    arguments belong to the process and to ps(1);
+ *  - `--` ends the options.
+ */
+#ifndef PHOENIX_CLI_H
+#define PHOENIX_CLI_H
+
+#include <stdbool.h>
+#include "error.h"
+
+enum ph_command {
+	PH_CMD_NONE = 0, /* no command: `phoenix --help`, `phoenix --version`, bare */
+	PH_CMD_CHECKPOINT,
+	PH_CMD_CREATE,
+	PH_CMD_DELETE,
+	PH_CMD_EVENTS,
+	PH_CMD_EXEC,
+	PH_CMD_FEATURES,
+	PH_CMD_HELP,
+	PH_CMD_KILL,
+	PH_CMD_LIST,
+	PH_CMD_PAUSE,
+	PH_CMD_PS,
+	PH_CMD_RESTORE,
+	PH_CMD_RESUME,
+	PH_CMD_RUN,
+	PH_CMD_SPEC,
+	PH_CMD_START,
+	PH_CMD_STATE,
+	PH_CMD_UPDATE,
+	/* phoenix's own commands (never passed to the runtime) */
+	PH_CMD_CHECK,
+	PH_CMD_GC,
+	PH_CMD_DENIALS,
+	PH_CMD_HOST,
+	PH_CMD_UNKNOWN, /* a word runc may know and phoenix does not: passed through */
+};
+
+enum ph_log_format { PH_LOG_TEXT = 0, PH_LOG_JSON };
+
+struct ph_cli {
+	int argc;
+	char **argv; /* the original vector, never modified */
+
+	/* global options */
+	const char *root; /* --root, NULL when not given */
+	const char *log;  /* --log */
+	enum ph_log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+	bool help;    /* --help/-h before the command */
+	bool version; /* --version/-v before the command */
+
+	/* the command */
+	enum ph_command command;
+	const char *command_name;
+	int command_index; /* argv index of the command word, 0 when none */
+
+	/* options and arguments of the command phoenix acts on */
+	const char *bundle;        /* --bundle/-b, NULL = current directory */
+	const char *id;            /* first positional argument */
+	const char *process;       /* exec --process/-p */
+	const char *apparmor;      /* exec --apparmor */
+	const char *pid_file;      /* --pid-file */
+	const char *console_socket;/* --console-socket */
+	bool detach;               /* --detach/-d */
+	bool keep;                 /* run --keep */
+	bool force;                /* delete --force */
+	bool no_new_privs;         /* exec --no-new-privs */
+	bool command_help;         /* `phoenix create --help` */
+	int first_arg_index;       /* argv index of the first positional argument, 0 = none */
+	int nargs;                 /* number of positional arguments */
+};
+
+/* Parse argv.  Fails only for command lines phoenix must act on and cannot
+ * understand (an unknown option of `create`, a missing value): such a
+ * command must not reach the runtime half-understood. */
+int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err);
+
+/* The runtime's default --root for a runtime binary name (runc: /run/runc,
+ * crun: /run/crun), used when --root is absent. */
+const char *ph_cli_effective_root(const struct ph_cli *cli, const char *runtime_path);
+
+/* True for commands phoenix handles itself or rewrites. */
+bool ph_cli_intercepted(const struct ph_cli *cli);
+
+#endif

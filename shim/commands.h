@@ -1,0 +1,26 @@
+/* phoenix: one function per command phoenix handles itself. Each returns
+ * the process exit status to use, or a negative value with *err set. */
+#ifndef PHOENIX_COMMANDS_H
+#define PHOENIX_COMMANDS_H
+
+#include "cli.h"
+#include "config.h"
+#include "error.h"
+#include "runtime.h"
+
+struct ph_context {
+	struct ph_cli cli;
+	struct ph_config config;
+	struct ph_runtime runtime;
+};
+
+int ph_cmd_version(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_features(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_create(struct ph_context *ctx, ph_error_t *err); /* create, run, restore */
+int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_start(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_check(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err);
+
+#endif

@@ -1,0 +1,393 @@
+/* phoenix: confining one container (see confine.h). */
+#include "confine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aa_attr.h"
+#include "aa_cache.h"
+#include "aa_names.h"
+#include "aa_ns.h"
+#include "aa_policy.h"
+#include "json.h"
+#include "log.h"
+
+int ph_validate_id(const char *id, ph_error_t *err)
+{
+	if (id == NULL || *id == '\0')
+		return ph_error_make(err, EINVAL, "container id is missing");
+	size_t len = strlen(id);
+	if (len > PH_ID_MAX)
+		return ph_error_make(err, EINVAL, "container id is %zu bytes long: at most %d allowed",
+				     len, PH_ID_MAX);
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return ph_error_make(err, EINVAL, "invalid container id `%s`", id);
+	for (const char *p = id; *p; p++) {
+		char ch = *p;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' || ch == '-' ||
+			  ch == '.';
+		if (!ok)
+			return ph_error_make(err, EINVAL,
+					     "invalid container id: byte 0x%02x at offset %zu (allowed: "
+					     "letters, digits, `_`, `+`, `-`, `.`)",
+					     (unsigned char)ch, (size_t)(p - id));
+	}
+	return 0;
+}
+
+/* Why AppArmor cannot be used here, or NULL when it can. */
+static const char *unusable_reason(const struct ph_aa_probe *p)
+{
+	if (!p->enabled)
+		return "AppArmor is not enabled in this kernel (boot with `apparmor=1 "
+		       "security=apparmor`, or `lsm=…,apparmor`)";
+	if (p->apparmorfs == NULL)
+		return "securityfs is not mounted: mount -t securityfs securityfs /sys/kernel/security";
+	return NULL;
+}
+
+/* Which transition this caller needs (see README "How phoenix enters the
+ * namespace"). */
+static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, ph_error_t *err)
+{
+	const struct ph_config *conf = &ctx->config;
+	switch (conf->transition) {
+	case PH_TRANSITION_EXEC:
+		c->stack = false;
+		return 0;
+	case PH_TRANSITION_STACK:
+		c->stack = true;
+		return 0;
+	case PH_TRANSITION_AUTO:
+	default:
+		break;
+	}
+	switch (c->probe.caller_kind) {
+	case PH_CALLER_ROOT_UNCONFINED:
+	case PH_CALLER_OWN_NS:
+		/* Only the members in the caller's namespace are replaced
+		 * (security/apparmor/domain.c: aa_change_profile), so an
+		 * enclosing host profile stays on the stack. */
+		c->stack = false;
+		return 0;
+	case PH_CALLER_CONFINED_ROOT:
+	default:
+		if (!conf->allow_root_ns_stack)
+			return ph_error_make(
+				err, EPERM,
+				"the caller is confined by `%s` in the root policy namespace: "
+				"phoenix would have to stack under it, which needs `capability "
+				"mac_admin` in a root-namespace profile and lets containers load "
+				"policy into the host's root namespace. Run this container in a "
+				"policy namespace of its own instead (lxc.apparmor.profile = "
+				"<profile>//&:<ns>:unconfined, see `phoenix host`), or set "
+				"`allowRootNamespaceStack` in %s to accept that risk",
+				c->probe.label ? c->probe.label : "?",
+				conf->path ? conf->path : PH_CONFIG_DEFAULT_PATH);
+		ph_warn("stacking under root-namespace profile `%s` (allowRootNamespaceStack): "
+			"this container's host can load policy into the root namespace",
+			c->probe.label ? c->probe.label : "?");
+		c->stack = true;
+		return 0;
+	}
+}
+
+int ph_confine_prepare(struct ph_context *ctx, const char *id, struct ph_confinement *c,
+		       ph_error_t *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->state_dirfd = -1;
+	c->lockfd = -1;
+	c->id = id;
+	c->root = ph_cli_effective_root(&ctx->cli, ctx->runtime.path);
+	ph_aa_env_default(&c->env);
+	if (ph_aa_probe(&c->env, &c->probe, err) < 0)
+		return ph_error_wrap(err, "probe AppArmor");
+	c->probed = true;
+	const char *why = unusable_reason(&c->probe);
+	if (why) {
+		if (ctx->config.require_apparmor)
+			return ph_error_make(err, ENOTSUP,
+					     "cannot confine container `%s`: %s (to run containers "
+					     "without AppArmor, set `requireApparmor` to false)",
+					     id, why);
+		ph_warn("container `%s` runs WITHOUT AppArmor confinement: %s "
+			"(requireApparmor is false)",
+			id, why);
+		c->apparmor_off = true;
+		return 0;
+	}
+	if (ctx->runtime.is_crun && !c->probe.enabled)
+		return ph_error_make(err, ENOTSUP, "crun skips AppArmor when "
+						   "/sys/module/apparmor/parameters/enabled is not Y");
+	if (choose_transition(ctx, c, err) < 0)
+		return -1;
+	if (ph_aa_ns_name(c->root, id, c->ns, sizeof(c->ns), err) < 0)
+		return -1;
+	snprintf(c->target, sizeof(c->target), ":%s:unconfined", c->ns);
+	if (ph_state_open(ctx->config.state_dir, &c->state_dirfd, err) < 0)
+		return -1;
+	if (ph_state_lock(c->state_dirfd, c->ns, &c->lockfd, err) < 0)
+		return -1;
+	ph_debug("container %s: namespace %s, transition `%s %s`, caller `%s`", id, c->ns,
+		 c->stack ? "stack" : "exec", c->target, c->probe.label ? c->probe.label : "?");
+	return 0;
+}
+
+void ph_confine_release(struct ph_confinement *c)
+{
+	if (c->probed)
+		ph_aa_probe_release(&c->probe);
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	if (c->state_dirfd >= 0)
+		close(c->state_dirfd);
+	c->probed = false;
+	c->lockfd = c->state_dirfd = -1;
+}
+
+/* The profile file: the operator's directory first, then phoenix's own. */
+static const char *profile_dir_for(const struct ph_config *conf, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", conf->local_profiles_dir, name);
+	if (access(path, R_OK) == 0)
+		return conf->local_profiles_dir;
+	snprintf(path, sizeof(path), "%s/%s", conf->profiles_dir, name);
+	if (access(path, R_OK) == 0)
+		return conf->profiles_dir;
+	return NULL;
+}
+
+/* Inside a user namespace (an unprivileged LXC container) the
+ * per-namespace .replace files are root-owned 0640 and refused by plain
+ * file permissions, while the top-level .replace (0666) acts on the
+ * caller's own namespace: a policy compiled for `:<ns>:` loaded there
+ * creates the child namespace and its profile in one write. */
+static bool use_toplevel(const struct ph_confinement *c, const ph_error_t e)
+{
+	return c->probe.in_userns && e && (e->status == EACCES || e->status == EPERM);
+}
+
+static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const char *name,
+			bool toplevel, ph_error_t *err)
+{
+	const struct ph_config *conf = &ctx->config;
+	const char *dir = profile_dir_for(conf, name);
+	if (dir == NULL)
+		return ph_error_make(err, ENOENT,
+				     "profile `%s` not found in %s or %s (put the profile file, "
+				     "named after the profile, in %s)",
+				     name, conf->local_profiles_dir, conf->profiles_dir,
+				     conf->local_profiles_dir);
+	cleanup_free char *blob = NULL;
+	size_t len = 0;
+	bool hit = false;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int r = toplevel ? ph_aa_policy_cached_for_ns(&c->env, conf->cache_dir, conf->parser, dir,
+						     name, c->ns, &blob, &len, &hit, err)
+			 : ph_aa_policy_cached(&c->env, conf->cache_dir, conf->parser, dir, name,
+					       &blob, &len, &hit, err);
+	if (r < 0)
+		return ph_error_wrap(err, "profile `%s`", name);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ph_debug("profile %s: cache %s (%zu bytes, %.3f ms)", name, hit ? "hit" : "miss", len,
+		 (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	r = toplevel ? ph_aa_policy_load_via_toplevel(&c->env, c->ns, blob, len, err)
+		     : ph_aa_policy_load_ns(&c->env, c->ns, blob, len, err);
+	if (r < 0)
+		return ph_error_wrap(err, "load profile `%s` into namespace `%s`", name, c->ns);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ph_debug("profile %s loaded into %s%s (%.3f ms)", name, c->ns,
+		 toplevel ? " through the top-level .replace" : "",
+		 (t0.tv_sec - t1.tv_sec) * 1e3 + (t0.tv_nsec - t1.tv_nsec) / 1e6);
+	return 0;
+}
+
+int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
+		     const struct ph_profile_choice *choice, ph_error_t *err)
+{
+	ph_error_t cerr = NULL;
+	if (ph_aa_ns_create(&c->env, c->ns, &cerr) < 0) {
+		if (use_toplevel(c, cerr)) {
+			ph_debug("mkdir refused in a user namespace (%s): loading through the "
+				 "top-level interface",
+				 cerr->msg);
+			ph_error_free(&cerr);
+			c->toplevel = true;
+			c->ns_created = true;
+			/* the load creates the namespace; an unconfined
+			 * container still needs one, so load the default */
+			return load_profile(ctx, c,
+					    choice->unconfined ? ctx->config.default_profile
+							       : choice->name,
+					    true, err);
+		}
+		if (cerr->status != EEXIST) {
+			ph_error_move(err, &cerr);
+			return ph_error_wrap(err, "create policy namespace `%s`", c->ns);
+		}
+		ph_error_free(&cerr);
+		/* Left behind by a phoenix killed mid-create or a lost
+		 * delete: reuse it only when nothing runs in it. */
+		bool busy = false;
+		if (ph_aa_ns_has_tasks(&c->env, c->ns, &busy, err) < 0)
+			return -1;
+		if (busy)
+			return ph_error_make(err, EEXIST,
+					     "policy namespace `%s` of container `%s` already exists "
+					     "and tasks run in it: is the container already created?",
+					     c->ns, c->id);
+		ph_debug("reusing leftover namespace %s", c->ns);
+	}
+	c->ns_created = true;
+	if (choice->unconfined)
+		return 0;
+	return load_profile(ctx, c, choice->name, false, err);
+}
+
+int ph_confine_enter(void *data, ph_error_t *err)
+{
+	struct ph_confinement *c = data;
+	if (c->apparmor_off)
+		return 0;
+	if (ph_aa_display_lsm_set(&c->env, err) < 0)
+		return -1;
+	if (ph_aa_transition_onexec(&c->env, c->target, c->stack, err) < 0)
+		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
+	return 0;
+}
+
+int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
+{
+	if (c->apparmor_off)
+		return 0;
+	/* rmdir succeeds while tasks still run in the namespace and sends
+	 * them to its unconfined (6.1 policy_ns.c/__aa_remove_ns): never do
+	 * that.  Tasks of a container just killed may take a moment to go. */
+	for (int attempt = 0;; attempt++) {
+		bool busy = false;
+		if (ph_aa_ns_has_tasks(&c->env, c->ns, &busy, err) < 0)
+			return -1;
+		if (!busy)
+			break;
+		if (attempt == 50)
+			return ph_error_make(err, EBUSY,
+					     "policy namespace `%s` still has tasks: left in place "
+					     "(`phoenix gc` removes it once they are gone)",
+					     c->ns);
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	ph_error_t rerr = NULL;
+	if (ph_aa_ns_remove(&c->env, c->ns, &rerr) < 0) {
+		if (!use_toplevel(c, rerr)) {
+			ph_error_move(err, &rerr);
+			return ph_error_wrap(err, "remove policy namespace `%s`", c->ns);
+		}
+		ph_error_free(&rerr);
+		if (ph_aa_ns_remove_via_toplevel(&c->env, c->ns, err) < 0)
+			return ph_error_wrap(err, "remove policy namespace `%s`", c->ns);
+	}
+	c->ns_created = false;
+	if (c->state_dirfd >= 0 && ph_state_remove(c->state_dirfd, c->ns, err) < 0)
+		return -1;
+	ph_debug("namespace %s removed", c->ns);
+	return 0;
+}
+
+/* A label as read is one or more members joined by "//&"; each member is
+ * "profile", ":ns:profile" or ":ns//child:profile" depending on the
+ * reader's namespace (security/apparmor/label.c, aa_label_snxprint). */
+static bool member_matches(const char *m, size_t len, const char *ns, const char *profile)
+{
+	char want[600];
+	int n = snprintf(want, sizeof(want), "%s:%s", ns, profile);
+	if (n < 0 || (size_t)n >= sizeof(want) || len < (size_t)n)
+		return false;
+	if (memcmp(m + len - n, want, (size_t)n) != 0)
+		return false;
+	const char *before = m + len - n;
+	/* the namespace must be a whole component: ":ns:" or "//ns:" */
+	return (before - m == 1 && m[0] == ':') ||
+	       (before - m >= 3 && m[0] == ':' && before[-1] == '/' && before[-2] == '/');
+}
+
+bool ph_label_matches(const char *label, const char *mode, const char *ns, const char *profile,
+		      bool complain)
+{
+	if (label == NULL)
+		return false;
+	bool found = false;
+	const char *p = label;
+	for (;;) {
+		const char *sep = strstr(p, "//&");
+		size_t len = sep ? (size_t)(sep - p) : strlen(p);
+		if (member_matches(p, len, ns, profile))
+			found = true;
+		if (!sep)
+			break;
+		p = sep + 3;
+	}
+	if (!found)
+		return false;
+	if (strcmp(profile, "unconfined") == 0)
+		return true;
+	if (mode == NULL)
+		return false;
+	if (complain)
+		return strcmp(mode, "complain") == 0 || strcmp(mode, "mixed") == 0;
+	return strcmp(mode, "enforce") == 0;
+}
+
+int ph_confine_verify_pid(struct ph_confinement *c, pid_t pid, const char *profile, bool complain,
+			  ph_error_t *err)
+{
+	cleanup_free char *label = NULL;
+	cleanup_free char *mode = NULL;
+	if (ph_aa_current_label(&c->env, pid, &label, &mode, err) < 0)
+		return ph_error_wrap(err, "read the label of process %d", (int)pid);
+	if (!ph_label_matches(label, mode, c->ns, profile, complain))
+		return ph_error_make(err, EPERM,
+				     "process %d carries `%s%s%s%s`, not profile `%s` of namespace "
+				     "`%s`",
+				     (int)pid, label, mode ? " (" : "", mode ? mode : "",
+				     mode ? ")" : "", profile, c->ns);
+	ph_debug("process %d verified: %s (%s)", (int)pid, label, mode ? mode : "-");
+	return 0;
+}
+
+int ph_runtime_container_pid(struct ph_context *ctx, const char *id, pid_t *pid, bool *exists,
+			     ph_error_t *err)
+{
+	const char *root = ph_cli_effective_root(&ctx->cli, ctx->runtime.path);
+	char *argv[] = { ctx->runtime.path, (char *)"--root", (char *)root, (char *)"state",
+			 (char *)id, NULL };
+	cleanup_free char *out = NULL;
+	size_t len = 0;
+	int status = 0;
+	*pid = 0;
+	*exists = false;
+	if (ph_runtime_capture(&ctx->runtime, argv, &out, &len, &status, err) < 0)
+		return ph_error_wrap(err, "%s state %s", ctx->runtime.name, id);
+	if (status != 0 || out == NULL)
+		return 0;
+	cleanup_json struct ph_json *doc = NULL;
+	if (ph_json_parse(out, len, "runtime state", &doc, err) < 0)
+		return -1;
+	uint64_t v = 0;
+	int r = ph_json_get_uint64(doc, "pid", &v, err);
+	if (r < 0)
+		return -1;
+	*exists = true;
+	*pid = (pid_t)v;
+	return 0;
+}

@@ -1,0 +1,215 @@
+/* phoenix create | run | restore: confine a new container.
+ *
+ *   1. read the bundle's config.json and choose the profile
+ *   2. create the container's policy namespace, load the profile into it
+ *   3. rewrite process.apparmorProfile to the in-namespace name
+ *   4. fork; the child writes `exec :<ns>:unconfined` and execs the runtime
+ *   5. on failure, or when `run` has finished, reap the namespace again
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "confine.h"
+#include "gpu.h"
+#include "log.h"
+#include "spec.h"
+
+struct create_child {
+	struct ph_confinement *confinement;
+	int bundle_fd;
+	const char *bundle_path;
+};
+
+/* In the child, right before execve: the bundle the runtime is about to
+ * read must still be the directory phoenix rewrote. */
+static int before_runtime(void *data, ph_error_t *err)
+{
+	struct create_child *cc = data;
+	struct stat a, b;
+	if (fstat(cc->bundle_fd, &a) < 0 || stat(cc->bundle_path, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return ph_error_make(err, ESTALE, "bundle `%s` was replaced during create",
+				     cc->bundle_path);
+	return ph_confine_enter(cc->confinement, err);
+}
+
+static int annotation(const struct ph_config *conf, struct ph_spec *spec, const char *key,
+		      const char **value, ph_error_t *err)
+{
+	*value = NULL;
+	if (!ph_config_annotation_allowed(conf, key))
+		return 0;
+	char full[128];
+	snprintf(full, sizeof(full), PH_ANNOTATION_PREFIX "%s", key);
+	return ph_spec_get_annotation(spec, full, value, err) < 0 ? -1 : 0;
+}
+
+static int choose(struct ph_context *ctx, struct ph_spec *spec, struct ph_profile_choice *choice,
+		  ph_error_t *err)
+{
+	const char *requested = NULL, *annotated = NULL, *gpu_annotation = NULL;
+	if (ph_spec_get_apparmor_profile(spec, &requested, err) < 0)
+		return -1;
+	if (annotation(&ctx->config, spec, "profile", &annotated, err) < 0 ||
+	    annotation(&ctx->config, spec, "gpu", &gpu_annotation, err) < 0)
+		return -1;
+	bool gpu = false;
+	if (ph_spec_wants_gpu(spec, gpu_annotation, &gpu, err) < 0)
+		return -1;
+	if (ph_profile_choose(&ctx->config, requested, annotated, gpu, choice, err) < 0)
+		return -1;
+	ph_debug("profile: requested `%s`, chosen `%s`%s%s", requested ? requested : "",
+		 choice->name, gpu ? " (GPU devices)" : "", choice->complain ? " (complain)" : "");
+	return 0;
+}
+
+static int save_state(struct ph_context *ctx, struct ph_confinement *c,
+		      const struct ph_profile_choice *choice, const char *bundle, ph_error_t *err)
+{
+	struct ph_container_state st = {
+		.id = (char *)c->id,
+		.root = (char *)c->root,
+		.ns = c->ns,
+		.profile = choice->name,
+		.transition = (char *)(c->stack ? "stack" : "exec"),
+		.bundle = (char *)bundle,
+		.runtime = ctx->runtime.path,
+		.created = (long long)time(NULL),
+	};
+	return ph_state_save(c->state_dirfd, &st, err);
+}
+
+static int verify_started(struct ph_context *ctx, struct ph_confinement *c,
+			  const struct ph_profile_choice *choice, ph_error_t *err)
+{
+	pid_t pid = 0;
+	bool exists = false;
+	if (ph_runtime_container_pid(ctx, c->id, &pid, &exists, err) < 0)
+		return -1;
+	if (!exists || pid <= 0)
+		return 0; /* already gone: nothing ran unconfined for long */
+	return ph_confine_verify_pid(c, pid, choice->name, choice->complain, err);
+}
+
+int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
+{
+	const struct ph_cli *cli = &ctx->cli;
+	const char *cmd = cli->command_name;
+	if (ph_validate_id(cli->id, err) < 0)
+		return ph_error_wrap(err, "%s", cmd);
+
+	const char *bundle = cli->bundle && *cli->bundle ? cli->bundle : ".";
+	cleanup_close int bundle_fd = open(bundle, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (bundle_fd < 0)
+		return ph_error_make(err, errno, "%s %s: open bundle `%s`", cmd, cli->id, bundle);
+
+	struct ph_confinement c;
+	struct ph_profile_choice choice = { 0 };
+	struct ph_spec *spec = NULL;
+	bool recorded = false;
+	int status = -1;
+
+	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+		goto fail;
+	if (c.apparmor_off) {
+		ph_confine_release(&c);
+		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
+	}
+	if (ph_spec_load(bundle_fd, "config.json", "config.json", &spec, err) < 0)
+		goto fail;
+	if (choose(ctx, spec, &choice, err) < 0)
+		goto fail;
+
+	bool found = false;
+	struct ph_container_state old;
+	if (ph_state_load(c.state_dirfd, c.ns, &old, &found, err) < 0)
+		goto fail;
+	if (found) {
+		ph_container_state_release(&old);
+		pid_t pid;
+		bool exists = false;
+		if (ph_runtime_container_pid(ctx, cli->id, &pid, &exists, err) < 0)
+			goto fail;
+		if (exists) {
+			ph_error_make(err, EEXIST, "container `%s` already exists", cli->id);
+			goto fail;
+		}
+		ph_debug("stale record of %s found: replaced", cli->id);
+	}
+
+	/* the record comes first, so that `phoenix gc` finds every namespace
+	 * phoenix made, even when it is killed right after mkdir */
+	if (save_state(ctx, &c, &choice, bundle, err) < 0)
+		goto fail;
+	recorded = true;
+	if (ph_confine_setup(ctx, &c, &choice, err) < 0)
+		goto fail;
+	if (ph_spec_set_apparmor_profile(spec, choice.name, err) < 0 ||
+	    ph_spec_save(spec, err) < 0)
+		goto fail;
+
+	struct create_child cc = { &c, bundle_fd, bundle };
+	int rstatus = 0;
+	if (ph_runtime_run(&ctx->runtime, cli->argv, before_runtime, &cc, &rstatus, err) < 0)
+		goto fail;
+	if (rstatus != 0) {
+		ph_debug("%s exited with status %d: reaping %s", ctx->runtime.name, rstatus, c.ns);
+		goto reap_with_status;
+	}
+	bool finished_run = ctx->cli.command == PH_CMD_RUN && !cli->detach;
+	if (finished_run) {
+		/* `run` without --detach returns when the container has
+		 * exited; runc deleted it unless --keep */
+		if (cli->keep)
+			goto done;
+		goto reap_with_status;
+	}
+	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify &&
+	    verify_started(ctx, &c, &choice, err) < 0) {
+		ph_error_t kerr = NULL;
+		char *kill_argv[] = { ctx->runtime.path, (char *)"--root", (char *)c.root,
+				      (char *)"delete", (char *)"--force", (char *)cli->id, NULL };
+		char *out = NULL;
+		size_t len = 0;
+		int ks = 0;
+		if (ph_runtime_capture(&ctx->runtime, kill_argv, &out, &len, &ks, &kerr) < 0)
+			ph_error_free(&kerr);
+		free(out);
+		ph_error_wrap(err, "confinement check failed, container killed");
+		goto fail;
+	}
+done:
+	status = 0;
+	goto out;
+reap_with_status: {
+	ph_error_t rerr = NULL;
+	if (ph_confine_reap(&c, &rerr) < 0) {
+		ph_log_error(rerr);
+		ph_error_free(&rerr);
+	}
+	status = rstatus;
+	goto out;
+}
+fail:
+	if (c.ns_created || recorded) {
+		ph_error_t rerr = NULL;
+		if (ph_confine_reap(&c, &rerr) < 0) {
+			ph_warn("after failure: %s", rerr->msg);
+			ph_error_free(&rerr);
+		}
+	}
+	ph_error_wrap(err, "%s %s", cmd, cli->id ? cli->id : "");
+	status = -1;
+out:
+	ph_confine_release(&c);
+	ph_profile_choice_release(&choice);
+	ph_spec_free(spec);
+	return status;
+}

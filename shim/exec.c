@@ -1,0 +1,131 @@
+/* phoenix exec: a new process in an existing container enters the same
+ * namespace with the same profile.
+ *
+ * Docker sets process.apparmorProfile on every `docker exec` (to the
+ * container's profile as Docker knows it, e.g. docker-default), so the
+ * --process file is rewritten to the name phoenix chose at create.  A
+ * request for a different profile is refused: an exec must not leave the
+ * container's confinement. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "confine.h"
+#include "log.h"
+#include "spec.h"
+
+/* The profile an exec request maps to must be the container's. */
+static int check_request(struct ph_context *ctx, const struct ph_container_state *st,
+			 const char *requested, const char *what, ph_error_t *err)
+{
+	if (requested == NULL || strcmp(requested, st->profile) == 0)
+		return 0;
+	struct ph_profile_choice choice;
+	if (ph_profile_choose(&ctx->config, requested, NULL, false, &choice, err) < 0)
+		return ph_error_wrap(err, "%s", what);
+	bool same = strcmp(choice.name, st->profile) == 0 ||
+		    (ph_profile_is_default_alias(requested) &&
+		     (strcmp(st->profile, ctx->config.default_profile) == 0 ||
+		      strcmp(st->profile, ctx->config.gpu_profile) == 0));
+	ph_profile_choice_release(&choice);
+	if (!same)
+		return ph_error_make(err, EPERM,
+				     "%s asks for profile `%s`, but container `%s` runs under `%s`: "
+				     "an exec cannot change the container's profile",
+				     what, requested, st->id, st->profile);
+	return 0;
+}
+
+static int rewrite_process_file(struct ph_context *ctx, const struct ph_container_state *st,
+				ph_error_t *err)
+{
+	struct ph_spec *proc = NULL;
+	if (ph_spec_load_process(ctx->cli.process, &proc, err) < 0)
+		return -1;
+	const char *requested = NULL;
+	int ret = ph_spec_get_apparmor_profile(proc, &requested, err);
+	if (ret >= 0)
+		ret = check_request(ctx, st, requested, ctx->cli.process, err);
+	if (ret >= 0 && (requested == NULL || strcmp(requested, st->profile) != 0))
+		ret = ph_spec_set_apparmor_profile(proc, st->profile, err);
+	if (ret >= 0)
+		ret = ph_spec_save(proc, err);
+	ph_spec_free(proc);
+	return ret < 0 ? -1 : 0;
+}
+
+static int verify_exec_pid(struct ph_confinement *c, const struct ph_container_state *st,
+			   const char *pid_file, ph_error_t *err)
+{
+	FILE *f = fopen(pid_file, "re");
+	if (f == NULL)
+		return 0; /* the runtime failed to start it */
+	int pid = 0;
+	int n = fscanf(f, "%d", &pid);
+	fclose(f);
+	if (n != 1 || pid <= 0)
+		return 0;
+	bool complain = false;
+	if (ph_confine_verify_pid(c, pid, st->profile, complain, err) < 0) {
+		kill(pid, SIGKILL);
+		return ph_error_wrap(err, "confinement check failed, process killed");
+	}
+	return 0;
+}
+
+int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
+{
+	const struct ph_cli *cli = &ctx->cli;
+	if (ph_validate_id(cli->id, err) < 0)
+		return ph_error_wrap(err, "exec");
+	struct ph_confinement c;
+	struct ph_container_state st = { 0 };
+	int status = -1;
+	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+		goto fail;
+	if (c.apparmor_off) {
+		ph_confine_release(&c);
+		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
+	}
+	bool found = false;
+	if (ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)
+		goto fail;
+	if (!found) {
+		ph_error_make(err, ENOENT,
+			      "container `%s` was not created through phoenix (no record in %s): "
+			      "phoenix does not exec into a container it did not confine",
+			      cli->id, ctx->config.state_dir);
+		goto fail;
+	}
+	c.stack = strcmp(st.transition, "stack") == 0;
+	if (cli->apparmor && check_request(ctx, &st, cli->apparmor, "--apparmor", err) < 0)
+		goto fail;
+	if (cli->process && rewrite_process_file(ctx, &st, err) < 0)
+		goto fail;
+	bool verify = ctx->config.verify && cli->detach && cli->pid_file;
+	/* the lock is close-on-exec: the runtime does not hold it */
+	if (!verify) {
+		if (ph_confine_enter(&c, err) < 0)
+			goto fail;
+		ph_runtime_exec(&ctx->runtime, cli->argv, err);
+		goto fail;
+	}
+	int rstatus = 0;
+	if (ph_runtime_run(&ctx->runtime, cli->argv, ph_confine_enter, &c, &rstatus, err) < 0)
+		goto fail;
+	if (rstatus == 0 && verify_exec_pid(&c, &st, cli->pid_file, err) < 0)
+		goto fail;
+	status = rstatus;
+	goto out;
+fail:
+	ph_error_wrap(err, "exec %s", cli->id ? cli->id : "");
+	status = -1;
+out:
+	ph_container_state_release(&st);
+	ph_confine_release(&c);
+	return status;
+}

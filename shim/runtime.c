@@ -1,0 +1,311 @@
+/* phoenix: the real runtime (see runtime.h). */
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static bool same_file_as_self(const char *path)
+{
+	struct st_pair {
+		struct stat a, b;
+	} s;
+	if (stat("/proc/self/exe", &s.a) < 0 || stat(path, &s.b) < 0)
+		return false;
+	return s.a.st_dev == s.b.st_dev && s.a.st_ino == s.b.st_ino;
+}
+
+static int set_runtime(struct ph_runtime *rt, const char *path, ph_error_t *err)
+{
+	char *resolved = realpath(path, NULL);
+	if (resolved == NULL)
+		return ph_error_make(err, errno, "runtime `%s`", path);
+	struct stat st;
+	if (stat(resolved, &st) < 0 || !S_ISREG(st.st_mode) || access(resolved, X_OK) < 0) {
+		free(resolved);
+		return ph_error_make(err, EACCES, "runtime `%s` is not an executable file", path);
+	}
+	if (same_file_as_self(resolved)) {
+		free(resolved);
+		return ph_error_make(err, ELOOP,
+				     "runtime `%s` is phoenix itself: set PHOENIX_RUNTIME or the "
+				     "config key `runtime` to the real runc or crun",
+				     path);
+	}
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	rt->path = resolved;
+	rt->name = strdup(base);
+	if (rt->name == NULL) {
+		ph_runtime_release(rt);
+		return ph_error_make(err, ENOMEM, "runtime name");
+	}
+	const char *rbase = strrchr(resolved, '/');
+	rt->is_crun = strcmp(base, "crun") == 0 || (rbase && strcmp(rbase + 1, "crun") == 0);
+	return 0;
+}
+
+/* Search $PATH for `name`, skipping phoenix itself. */
+static int search_path(const char *name, char **found)
+{
+	const char *path = getenv("PATH");
+	if (path == NULL || *path == '\0')
+		path = DEFAULT_PATH;
+	char *copy = strdup(path);
+	if (copy == NULL)
+		return -ENOMEM;
+	int ret = -ENOENT;
+	char *save = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char candidate[PATH_MAX];
+		if (snprintf(candidate, sizeof(candidate), "%s/%s", *dir ? dir : ".", name) >=
+		    (int)sizeof(candidate))
+			continue;
+		if (access(candidate, X_OK) != 0 || same_file_as_self(candidate))
+			continue;
+		*found = strdup(candidate);
+		ret = *found ? 0 : -ENOMEM;
+		break;
+	}
+	free(copy);
+	return ret;
+}
+
+int ph_runtime_find(const char *configured, struct ph_runtime *rt, ph_error_t *err)
+{
+	memset(rt, 0, sizeof(*rt));
+	const char *env = getenv("PHOENIX_RUNTIME");
+	if (env && *env) {
+		if (set_runtime(rt, env, err) < 0)
+			return ph_error_wrap(err, "PHOENIX_RUNTIME");
+		return 0;
+	}
+	if (configured && *configured) {
+		if (set_runtime(rt, configured, err) < 0)
+			return ph_error_wrap(err, "config key `runtime`");
+		return 0;
+	}
+	static const char *const names[] = { "runc", "crun" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *found = NULL;
+		int r = search_path(names[i], &found);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return ph_error_make(err, -r, "search $PATH for %s", names[i]);
+		r = set_runtime(rt, found, err);
+		free(found);
+		return r;
+	}
+	return ph_error_make(err, ENOENT,
+			     "no OCI runtime found: neither runc nor crun is on $PATH (other than "
+			     "phoenix itself); install runc or set PHOENIX_RUNTIME");
+}
+
+void ph_runtime_release(struct ph_runtime *rt)
+{
+	free(rt->path);
+	free(rt->name);
+	rt->path = rt->name = NULL;
+}
+
+int ph_runtime_exec(const struct ph_runtime *rt, char **argv, ph_error_t *err)
+{
+	char *saved = argv[0];
+	argv[0] = rt->path;
+	execve(rt->path, argv, environ);
+	int e = errno;
+	argv[0] = saved;
+	return ph_error_make(err, e, "exec runtime `%s`", rt->path);
+}
+
+/* --- running the runtime as a child ------------------------------------ */
+
+static volatile sig_atomic_t child_pid;
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+					 SIGWINCH };
+
+static void install_forwarding(struct sigaction *old)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
+		sigaction(forwarded_signals[i], &sa, &old[i]);
+}
+
+static void restore_signals(const struct sigaction *old)
+{
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
+		sigaction(forwarded_signals[i], &old[i], NULL);
+}
+
+/* The child reports a before_exec failure as "errno\0message" on a
+ * close-on-exec pipe; a successful execve closes the pipe empty. */
+static void child_fail(int fd, ph_error_t e)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof(buf), "%d", e ? e->status : 0);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = 0;
+	size_t len = (size_t)n + 1;
+	buf[n] = '\0';
+	if (e) {
+		size_t mlen = strlen(e->msg);
+		if (mlen > sizeof(buf) - len)
+			mlen = sizeof(buf) - len;
+		memcpy(buf + len, e->msg, mlen);
+		len += mlen;
+	}
+	ssize_t w = write(fd, buf, len);
+	(void)w;
+	_exit(127);
+}
+
+int ph_runtime_run(const struct ph_runtime *rt, char **argv, ph_before_exec_fn before_exec,
+		   void *data, int *status, ph_error_t *err)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return ph_error_make(err, errno, "pipe");
+	struct sigaction old[sizeof(forwarded_signals) / sizeof(int)];
+	install_forwarding(old);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		restore_signals(old);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ph_error_make(err, e, "fork");
+	}
+	if (pid == 0) {
+		ph_error_t cerr = NULL;
+		close(pipefd[0]);
+		restore_signals(old);
+		if (before_exec && before_exec(data, &cerr) < 0)
+			child_fail(pipefd[1], cerr);
+		ph_runtime_exec(rt, argv, &cerr);
+		child_fail(pipefd[1], cerr);
+	}
+	child_pid = pid;
+	close(pipefd[1]);
+	char buf[4096];
+	ssize_t n, total = 0;
+	while ((n = read(pipefd[0], buf + total, sizeof(buf) - 1 - (size_t)total)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		total += n;
+		if ((size_t)total >= sizeof(buf) - 1)
+			break;
+	}
+	close(pipefd[0]);
+	int wstatus = 0;
+	pid_t w;
+	while ((w = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
+		;
+	child_pid = 0;
+	restore_signals(old);
+	if (w < 0)
+		return ph_error_make(err, errno, "wait for runtime");
+	if (total > 0) {
+		buf[total] = '\0';
+		int e = atoi(buf);
+		const char *msg = buf + strlen(buf) + 1;
+		if (msg > buf + total)
+			msg = "failed before exec";
+		/* the child's message already carries its errno text */
+		ph_error_make(err, 0, "%s", msg);
+		if (err && *err && e > 0)
+			(*err)->status = e;
+		return -1;
+	}
+	if (WIFEXITED(wstatus))
+		*status = WEXITSTATUS(wstatus);
+	else if (WIFSIGNALED(wstatus))
+		*status = 128 + WTERMSIG(wstatus);
+	else
+		*status = 1;
+	return 0;
+}
+
+int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **out,
+		       size_t *len, int *status, ph_error_t *err)
+{
+	int pipefd[2];
+	*out = NULL;
+	*len = 0;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return ph_error_make(err, errno, "pipe");
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ph_error_make(err, e, "fork");
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (dup2(pipefd[1], STDOUT_FILENO) < 0 ||
+		    (devnull >= 0 && dup2(devnull, STDERR_FILENO) < 0))
+			_exit(127);
+		execve(rt->path, argv, environ);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	size_t cap = 0;
+	char *buf = NULL;
+	int ret = 0;
+	for (;;) {
+		if (cap - *len < 4096) {
+			char *nb = realloc(buf, cap + 65536);
+			if (nb == NULL) {
+				ret = ph_error_make(err, ENOMEM, "read runtime output");
+				break;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		ssize_t n = read(pipefd[0], buf + *len, cap - *len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+	}
+	close(pipefd[0]);
+	int wstatus = 0;
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	if (ret < 0) {
+		free(buf);
+		*len = 0;
+		return ret;
+	}
+	if (buf)
+		buf[*len] = '\0';
+	*out = buf;
+	*status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	return 0;
+}

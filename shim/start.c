@@ -1,0 +1,67 @@
+/* phoenix start: the runtime starts the container's process, then phoenix
+ * reads the label that process really carries and fails closed — kills
+ * the container — when it is not the one planned at create. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "confine.h"
+#include "log.h"
+
+int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
+{
+	const struct ph_cli *cli = &ctx->cli;
+	if (ph_validate_id(cli->id, err) < 0)
+		return ph_error_wrap(err, "start");
+	if (!ctx->config.verify)
+		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
+	struct ph_confinement c;
+	struct ph_container_state st = { 0 };
+	int status = -1;
+	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+		goto fail;
+	bool found = false;
+	if (!c.apparmor_off && ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)
+		goto fail;
+	if (!found) {
+		/* not a container phoenix confined: plain pass-through */
+		ph_confine_release(&c);
+		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
+	}
+	int rstatus = 0;
+	if (ph_runtime_run(&ctx->runtime, cli->argv, NULL, NULL, &rstatus, err) < 0)
+		goto fail;
+	if (rstatus != 0) {
+		status = rstatus;
+		goto out;
+	}
+	pid_t pid = 0;
+	bool exists = false;
+	if (ph_runtime_container_pid(ctx, cli->id, &pid, &exists, err) < 0)
+		goto fail;
+	if (exists && pid > 0 &&
+	    ph_confine_verify_pid(&c, pid, st.profile, ph_config_complain(&ctx->config, st.profile),
+				  err) < 0) {
+		char *argv[] = { ctx->runtime.path, (char *)"--root", (char *)c.root,
+				 (char *)"kill", (char *)cli->id, (char *)"KILL", NULL };
+		char *out = NULL;
+		size_t len = 0;
+		int ks = 0;
+		ph_error_t kerr = NULL;
+		if (ph_runtime_capture(&ctx->runtime, argv, &out, &len, &ks, &kerr) < 0)
+			ph_error_free(&kerr);
+		free(out);
+		ph_error_wrap(err, "confinement check failed, container killed");
+		goto fail;
+	}
+	status = 0;
+	goto out;
+fail:
+	ph_error_wrap(err, "start %s", cli->id ? cli->id : "");
+	status = -1;
+out:
+	ph_container_state_release(&st);
+	ph_confine_release(&c);
+	return status;
+}
