@@ -112,7 +112,7 @@ cp "$here/guest-init.sh" "$ctl/guest-init.sh"
 
 # /dev/kvm on these machines may be a software hypervisor that cannot run
 # a stock kernel: use KVM only when the CPU has hardware virtualisation.
-accel=(-accel tcg -cpu Haswell-noTSX-IBRS)
+accel=(-accel tcg -cpu max)
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then
 	accel=(-accel kvm -cpu host)
 fi

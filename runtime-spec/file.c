@@ -244,13 +244,16 @@ int ph_file_open_parent(const char *path, char **base, ph_error_t *err)
 		dir = strdup("/");
 	else
 		dir = strndup(path, (size_t)(slash - path));
-	cleanup_free char *copy = strdup(last);
-	if (dir == NULL || copy == NULL)
+	if (dir == NULL)
 		return ph_error_make(err, ENOMEM, "open `%s`", path);
 	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return ph_error_make(err, errno, "open directory `%s`", dir);
-	*base = ph_steal(copy);
+	*base = strdup(last);
+	if (*base == NULL) {
+		close(fd);
+		return ph_error_make(err, ENOMEM, "open `%s`", path);
+	}
 	return fd;
 }
 

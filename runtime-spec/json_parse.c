@@ -410,34 +410,36 @@ int ph_json_parse(const char *buf, size_t len, const char *origin, struct ph_jso
 	size_t offset = yajl_get_bytes_consumed(h);
 	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
-		offset = len; /* yajl reports the end of input for what it found there */
+		offset = len; /* what is wrong now is at the end of the input */
 	}
 	if (st == yajl_status_client_canceled) {
-		ph_error_move(err, &ctx.error);
 		r = -1;
+		if (err != NULL)
+			ph_error_move(err, &ctx.error);
 	} else if (st != yajl_status_ok) {
 		r = yajl_failure(err, h, name, buf, len, offset);
 	}
 	yajl_free(h);
 	ph_error_free(&ctx.error);
+	struct ph_json *root = ctx.root;
 	if (r < 0) {
-		ph_json_free(ctx.root);
+		ph_json_free(root);
 		return -1;
 	}
 
 	const char *what = NULL;
 	size_t bad = check_encoding((const unsigned char *)buf, len, &what);
 	if (bad < len) {
-		ph_json_free(ctx.root);
+		ph_json_free(root);
 		return ph_error_make(err, 0, "%s: %s at byte %zu", name, what, bad);
 	}
 	if (origin != NULL) {
-		ctx.root->origin = strdup(origin);
-		if (ctx.root->origin == NULL) {
-			ph_json_free(ctx.root);
+		root->origin = strdup(origin);
+		if (root->origin == NULL) {
+			ph_json_free(root);
 			return ph_error_make(err, ENOMEM, "%s", name);
 		}
 	}
-	*out = ctx.root;
+	*out = root;
 	return 0;
 }

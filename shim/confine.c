@@ -118,9 +118,12 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, struct ph_confine
 					     "cannot confine container `%s`: %s (to run containers "
 					     "without AppArmor, set `requireApparmor` to false)",
 					     id, why);
-		ph_warn("container `%s` runs WITHOUT AppArmor confinement: %s "
-			"(requireApparmor is false)",
-			id, why);
+		enum ph_command cmd = ctx->cli.command;
+		if (cmd == PH_CMD_CREATE || cmd == PH_CMD_RUN || cmd == PH_CMD_RESTORE ||
+		    cmd == PH_CMD_EXEC)
+			ph_warn("container `%s` runs WITHOUT AppArmor confinement: %s "
+				"(requireApparmor is false)",
+				id, why);
 		c->apparmor_off = true;
 		return 0;
 	}

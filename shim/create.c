@@ -116,16 +116,21 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	bool recorded = false;
 	int status = -1;
 
-	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
-		goto fail;
-	if (c.apparmor_off) {
-		ph_confine_release(&c);
-		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
-	}
+	/* the spec first: a bad one is reported as such on any machine */
+	memset(&c, 0, sizeof(c));
+	c.lockfd = c.state_dirfd = -1;
 	if (ph_spec_load(bundle_fd, "config.json", "config.json", &spec, err) < 0)
 		goto fail;
 	if (choose(ctx, spec, &choice, err) < 0)
 		goto fail;
+	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+		goto fail;
+	if (c.apparmor_off) {
+		ph_confine_release(&c);
+		ph_profile_choice_release(&choice);
+		ph_spec_free(spec);
+		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
+	}
 
 	bool found = false;
 	struct ph_container_state old;

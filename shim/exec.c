@@ -41,21 +41,17 @@ static int check_request(struct ph_context *ctx, const struct ph_container_state
 }
 
 static int rewrite_process_file(struct ph_context *ctx, const struct ph_container_state *st,
-				ph_error_t *err)
+				struct ph_spec *proc, ph_error_t *err)
 {
-	struct ph_spec *proc = NULL;
-	if (ph_spec_load_process(ctx->cli.process, &proc, err) < 0)
-		return -1;
 	const char *requested = NULL;
-	int ret = ph_spec_get_apparmor_profile(proc, &requested, err);
-	if (ret >= 0)
-		ret = check_request(ctx, st, requested, ctx->cli.process, err);
-	if (ret >= 0 && (requested == NULL || strcmp(requested, st->profile) != 0))
-		ret = ph_spec_set_apparmor_profile(proc, st->profile, err);
-	if (ret >= 0)
-		ret = ph_spec_save(proc, err);
-	ph_spec_free(proc);
-	return ret < 0 ? -1 : 0;
+	if (ph_spec_get_apparmor_profile(proc, &requested, err) < 0)
+		return -1;
+	if (check_request(ctx, st, requested, ctx->cli.process, err) < 0)
+		return -1;
+	if (requested == NULL || strcmp(requested, st->profile) != 0)
+		if (ph_spec_set_apparmor_profile(proc, st->profile, err) < 0)
+			return -1;
+	return ph_spec_save(proc, err);
 }
 
 static int verify_exec_pid(struct ph_confinement *c, const struct ph_container_state *st,
@@ -84,7 +80,17 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 		return ph_error_wrap(err, "exec");
 	struct ph_confinement c;
 	struct ph_container_state st = { 0 };
+	cleanup_spec struct ph_spec *proc = NULL;
 	int status = -1;
+	memset(&c, 0, sizeof(c));
+	c.lockfd = c.state_dirfd = -1;
+	/* the process file first: a bad one is reported as such anywhere */
+	if (cli->process) {
+		const char *requested = NULL;
+		if (ph_spec_load_process(cli->process, &proc, err) < 0 ||
+		    ph_spec_get_apparmor_profile(proc, &requested, err) < 0)
+			goto fail;
+	}
 	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
@@ -104,7 +110,7 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	c.stack = strcmp(st.transition, "stack") == 0;
 	if (cli->apparmor && check_request(ctx, &st, cli->apparmor, "--apparmor", err) < 0)
 		goto fail;
-	if (cli->process && rewrite_process_file(ctx, &st, err) < 0)
+	if (proc && rewrite_process_file(ctx, &st, proc, err) < 0)
 		goto fail;
 	bool verify = ctx->config.verify && cli->detach && cli->pid_file;
 	/* the lock is close-on-exec: the runtime does not hold it */

@@ -190,6 +190,10 @@ static int open_cache_dir(const char *dir, int *dirfd, ph_error_t *err)
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ph_error_make(err, errno, "create policy cache `%s`", dir);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
+		return ph_error_make(err, errno,
+				     "policy cache `%s` is not a directory (symlinks are refused)",
+				     dir);
 	if (fd < 0)
 		return ph_error_make(err, errno, "open policy cache `%s`", dir);
 	struct stat st;
