@@ -11,7 +11,7 @@
 #   current               the KVER that vm.sh boots
 #
 # Every step is skipped when its result is already there, so a second run
-# costs well under a second.
+# takes about a second.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -153,4 +153,9 @@ mv "$dir/initramfs.cpio.tmp" "$dir/initramfs.cpio"
 
 printf '%s\n' "$stamp_want" >"$dir/complete"
 printf '%s\n' "$kver" >"$cache/current.tmp" && mv -f "$cache/current.tmp" "$cache/current"
+# Kernels an earlier package version left behind.
+for old in "$cache"/*/complete; do
+	old=${old%/complete}
+	[[ $old == "$dir" ]] || { log "removing the old kernel ${old##*/}"; rm -rf "$old"; }
+done
 log "kernel $kver ready in $dir ($(tr '\n' ' ' <"$work/mods/order"))"

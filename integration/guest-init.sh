@@ -6,6 +6,7 @@
 #   argv     the command, NUL-separated
 #   env      NAME=value pairs to pass, NUL-separated
 #   cwd      the directory to run it in
+#   timeout  (optional) seconds after which to give up on the command
 # It runs the command with stdout and stderr on the virtio ports
 # phoenix.stdout and phoenix.stderr, writes its exit status to
 # /run/phoenix-vm/status, syncs, and powers off.  Its own messages go to
@@ -30,8 +31,8 @@ finish() {
 # and report exit status 125.
 fail() {
 	say "stage 2: $*"
-	if [[ -n ${err_port:-} ]]; then
-		say "$*" >"$err_port" || true
+	if [[ -n ${err_fd:-} ]]; then
+		say "$*" >&"$err_fd" || true
 	fi
 	finish 125
 }
@@ -52,6 +53,9 @@ port() {
 }
 out_port=$(port phoenix.stdout) || fail "no virtio port phoenix.stdout"
 err_port=$(port phoenix.stderr) || fail "no virtio port phoenix.stderr"
+# A port can be open only once at a time (virtio_console): open each here,
+# for the command and for our own messages.
+exec {out_fd}>"$out_port" {err_fd}>"$err_port"
 
 mapfile -d '' -t argv <"$ctl/argv"
 mapfile -d '' -t passenv <"$ctl/env"
@@ -59,12 +63,33 @@ IFS= read -r -d '' cwd <"$ctl/cwd" || true
 ((${#argv[@]} > 0)) || fail "empty command"
 cd "$cwd" 2>/dev/null || fail "working directory $cwd does not exist in the guest"
 
+deadline=''
+if [[ -f $ctl/timeout ]]; then
+	read -r deadline <"$ctl/timeout"
+fi
+
 say "running ${argv[0]} at uptime $(uptime_s)s"
 trap - ERR
 set +e
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root USER=root LOGNAME=root SHELL=/bin/bash LANG=C.UTF-8 \
-	"${passenv[@]}" "${argv[@]}" </dev/null >"$out_port" 2>"$err_port"
+	"${passenv[@]}" "${argv[@]}" </dev/null >&"$out_fd" 2>&"$err_fd" {out_fd}>&- {err_fd}>&- &
+cmd_pid=$!
+# A command that hangs: show what is still running (often a background
+# process holding the command's output open) before vm.sh's own timeout
+# kills the VM without a word from inside.
+if [[ -n $deadline ]]; then
+	(
+		sleep "$deadline"
+		msg="${argv[0]} did not finish within $deadline s; processes:"
+		{
+			say "$msg"
+			ps -N --pid 2 --ppid 2 -o pid,ppid,stat,etime,args # no kernel threads
+		} | tee /dev/console >&"$err_fd"
+		finish 124
+	) &
+fi
+wait "$cmd_pid"
 status=$?
 set -e
 say "exit status $status at uptime $(uptime_s)s"

@@ -2,6 +2,10 @@
 # Tests of the VM harness itself, run on the host (not in the VM): what
 # vm.sh promises its callers.  Needs the kernel from fetch-kernel.sh.
 
+# Commands for the guest are single-quoted on purpose; bats's `run` sets
+# $stderr.
+# shellcheck disable=SC2016,SC2154
+
 bats_require_minimum_version 1.5.0
 
 setup_file() {
@@ -9,14 +13,14 @@ setup_file() {
 	export here
 	vm=$here/vm.sh
 	export vm
-	"$here/fetch-kernel.sh" 2>/dev/null
+	"$here/fetch-kernel.sh"
 }
 
 setup() {
 	load /usr/lib/bats/bats-support/load
 	load /usr/lib/bats/bats-assert/load
 	# vm.sh refuses a working directory the guest does not have (/tmp).
-	cd "$here"
+	cd "$here" || return 1
 	# A host directory the guest can see: the guest's /tmp is its own.
 	cache=${PHOENIX_VM_CACHE:-$here/cache}
 	probe=$(mktemp -d "$cache/harness-test.XXXXXX")
@@ -46,26 +50,44 @@ teardown() {
 @test "what the guest writes to its root never reaches the host" {
 	echo original >"$probe/existing"
 	echo keep >"$probe/victim"
-	run "$vm" -- bash -c '
+	run --separate-stderr "$vm" -- bash -c '
 		set -e
 		echo changed >"$1/existing"
 		echo new >"$1/new"
 		rm "$1/victim"
 		echo guest >/etc/phoenix-harness-test
 		cat "$1/existing" "$1/new"
-		[[ ! -e $1/victim ]]' _ "$probe"
+		[[ ! -e $1/victim ]]
+		# Even a 9p mount the guest makes writable stays read-only:
+		# QEMU exports / with readonly=on.
+		m=/lib/modules/$(uname -r)
+		mount -o remount,rw "$m"
+		if touch "$m/phoenix-harness-test"; then exit 1; fi' _ "$probe"
 	assert_success
 	assert_output $'changed\nnew'
+	[[ $stderr == *"Read-only file system"* ]]
 	run cat "$probe/existing" "$probe/victim"
 	assert_output $'original\nkeep'
 	[[ ! -e $probe/new ]]
 	[[ ! -e /etc/phoenix-harness-test ]]
+	kdir=${PHOENIX_VM_CACHE:-$here/cache}/$(cat "${PHOENIX_VM_CACHE:-$here/cache}/current")
+	[[ ! -e $kdir/root/lib/modules/${kdir##*/}/phoenix-harness-test ]]
 }
 
 @test "output is complete even when our reader is slower than the guest" {
-	# A reader that starts well after the guest has powered off: nothing
-	# the command wrote may be lost in between.
-	run bash -c '"$1" -- head -c 300000 /dev/zero | { sleep 8; wc -c; }' _ "$vm"
+	# The reader starts only once the guest has powered off (its console
+	# log, in vm.sh's run directory under TMPDIR, says so): nothing the
+	# command wrote may be lost in between.
+	mkdir "$probe/tmp"
+	run bash -c '
+		TMPDIR=$2 "$1" -- head -c 300000 /dev/zero | {
+			for ((i = 0; i < 600; i++)); do
+				grep -qs "reboot: Power down" "$2"/phoenix-vm.*/console.log && break
+				sleep 0.2
+			done
+			sleep 1
+			wc -c
+		}' _ "$vm" "$probe/tmp"
 	assert_success
 	assert_output 300000
 }
@@ -74,6 +96,14 @@ teardown() {
 	run --separate-stderr "$vm" --timeout 2 -- sleep 60
 	assert_failure 124
 	[[ $stderr == *"did not finish within 2 s"* ]]
+}
+
+@test "a command that hangs is stopped in the guest, which lists what still runs" {
+	# The guest's deadline is 20 s before vm.sh's.
+	run --separate-stderr "$vm" --timeout 30 -- bash -c 'sleep 1000 & wait'
+	assert_failure 124
+	[[ $stderr == *"bash did not finish within 10 s; processes:"* ]]
+	[[ $stderr == *"sleep 1000"* ]]
 }
 
 @test "no kernel is a loud failure, before any VM starts" {

@@ -3,25 +3,29 @@
 #
 #   integration/run-suite.sh [BATS FILES OR DIRECTORIES...]
 #
-# Prepares the kernel (fetch-kernel.sh), then boots one VM that runs
-# `bats --tap` on the given files, by default integration/tests/, from the
-# top of the checkout; exits with bats's status.  Without arguments it
-# first runs integration/harness.bats on this machine, the harness's own
-# tests (exit status, output, no writes reaching the host, timeouts).
+# Prepares the kernel (fetch-kernel.sh), then runs `bats --tap` on the
+# given files, by default integration/tests/*.bats, from the top of the
+# checkout.  Each file gets a VM of its own: AppArmor state outlives a test
+# file (loaded profiles, namespaces, and a policy lock that only a reboot
+# undoes), so no file can spoil another.  Without arguments it first runs
+# integration/harness.bats on this machine: the harness's own tests.
+# Exits 0 when every file passed, otherwise with the last failing status.
 #
-# Environment: PHOENIX_SUITE_TIMEOUT (seconds for the whole VM, default
-# 3600); PHOENIX_BIN (default build/phoenix of this checkout, exported to
-# the tests); everything vm.sh reads.
+# Environment: PHOENIX_SUITE_TIMEOUT (seconds per VM, default 1800);
+# PHOENIX_BIN (default build/phoenix of this checkout, passed to the tests);
+# everything vm.sh reads.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(dirname "$here")
-suite_timeout=${PHOENIX_SUITE_TIMEOUT:-3600}
+suite_timeout=${PHOENIX_SUITE_TIMEOUT:-1800}
 
+args=("$@")
+((${#args[@]} > 0)) || args=("$here/tests")
 files=()
-for f in "$@"; do
-	path=$(realpath -e -- "$f") || {
-		echo "run-suite: no such test file or directory: $f" >&2
+for arg in "${args[@]}"; do
+	path=$(realpath -e -- "$arg") || {
+		echo "run-suite: no such test file or directory: $arg" >&2
 		exit 2
 	}
 	case $path in
@@ -30,15 +34,40 @@ for f in "$@"; do
 		exit 2
 		;;
 	esac
-	files+=("$path")
+	if [[ -d $path ]]; then
+		mapfile -t found < <(find "$path" -maxdepth 1 -name '*.bats' -type f | LC_ALL=C sort)
+		((${#found[@]} > 0)) || {
+			echo "run-suite: no .bats files in $path" >&2
+			exit 2
+		}
+		files+=("${found[@]}")
+	else
+		files+=("$path")
+	fi
 done
 
 "$here/fetch-kernel.sh"
 
 export PHOENIX_BIN=${PHOENIX_BIN:-$repo/build/phoenix}
 cd "$repo"
-if ((${#files[@]} == 0)); then
-	bats --tap "$here/harness.bats"
-	files=("$here/tests")
+failed=()
+status=0
+if (($# == 0)); then
+	echo "# harness: ${here#"$repo"/}/harness.bats (on this machine)"
+	bats --tap "$here/harness.bats" || {
+		status=$?
+		failed+=("${here#"$repo"/}/harness.bats")
+	}
 fi
-exec "$here/vm.sh" --timeout "$suite_timeout" -- bats --tap "${files[@]}"
+for f in "${files[@]}"; do
+	echo "# VM: ${f#"$repo"/}"
+	"$here/vm.sh" --timeout "$suite_timeout" -- bats --tap "$f" || {
+		status=$?
+		failed+=("${f#"$repo"/}")
+	}
+done
+if ((${#failed[@]} > 0)); then
+	echo "run-suite: failed: ${failed[*]}" >&2
+	exit "$status"
+fi
+echo "# run-suite: all ${#files[@]} file(s) passed"

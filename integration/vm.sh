@@ -8,15 +8,18 @@
 # every host binary and this checkout are there and nothing the guest does
 # reaches the host.  COMMAND runs in the caller's working directory with
 # the caller's PHOENIX_*, BATS_* and TERM variables; its stdout and stderr
-# stream live to ours, and vm.sh exits with its status.  When the VM
-# fails (no kernel, QEMU error, timeout, no exit status) vm.sh says so on
-# stderr, prints the tail of the guest console, and exits 125 (124 on
-# timeout).
+# stream live to ours (stdin is /dev/null), and vm.sh exits with its
+# status.  When the VM fails (no kernel, QEMU error, timeout, no exit
+# status) vm.sh says so on stderr, prints the tail of the guest console,
+# and exits 125 (124 on timeout).  With a timeout of 30 s or more, the
+# guest stops the command 20 s earlier itself, lists the processes still
+# running on stderr, and vm.sh exits 124.
 #
 # Environment: PHOENIX_VM_CACHE (kernel cache, default integration/cache),
 # PHOENIX_VM_TIMEOUT (default 600), PHOENIX_VM_MEM (MB, default 2048),
 # PHOENIX_VM_CONSOLE_LOG (where the guest console log is kept, default
-# CACHE/console.log).
+# CACHE/console.log), PHOENIX_VM_ACCEL (tcg or kvm; default kvm only when
+# the CPU shows vmx or svm).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -64,7 +67,7 @@ case $cwd in
 	;;
 esac
 
-# Per-run state: the control share, the FIFOs of the two output ports,
+# Per-run state: the control share, the files of the two output ports,
 # QEMU's own messages and the console log.
 run=$(mktemp -d "${TMPDIR:-/tmp}/phoenix-vm.XXXXXX")
 ctl=$run/ctl
@@ -81,8 +84,8 @@ cleanup() {
 	done
 	if [[ -f $run/console.log ]]; then
 		mkdir -p "$(dirname "$console_keep")" || true
-		if cp "$run/console.log" "$console_keep.tmp" 2>/dev/null; then
-			mv -f "$console_keep.tmp" "$console_keep" || true
+		if cp "$run/console.log" "$console_keep.$$" 2>/dev/null; then
+			mv -f "$console_keep.$$" "$console_keep" || true
 		fi
 	fi
 	rm -rf "$run"
@@ -99,6 +102,11 @@ while IFS= read -r name; do
 	fi
 done < <(compgen -e)
 printf '%s\0' "$cwd" >"$ctl/cwd"
+# The guest gives up a little earlier than we do, so that it can still say
+# which processes were left.
+if ((timeout_s >= 30)); then
+	printf '%s\n' "$((timeout_s - 20))" >"$ctl/timeout"
+fi
 printf '%s\n' "$kdir/root/lib/modules/$kver" >"$ctl/modules"
 cp "$here/guest-init.sh" "$ctl/guest-init.sh"
 
@@ -112,14 +120,23 @@ cp "$here/guest-init.sh" "$ctl/guest-init.sh"
 
 # /dev/kvm on these machines may be a software hypervisor that cannot run
 # a stock kernel: use KVM only when the CPU has hardware virtualisation.
-accel=(-accel tcg -cpu max)
-if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then
-	accel=(-accel kvm -cpu host)
+# PHOENIX_VM_ACCEL=tcg|kvm overrides the choice.
+accel=${PHOENIX_VM_ACCEL:-}
+if [[ -z $accel ]]; then
+	accel=tcg
+	if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then
+		accel=kvm
+	fi
 fi
+case $accel in
+tcg) accel_opts=(-accel tcg -cpu max) ;;
+kvm) accel_opts=(-accel kvm -cpu host) ;;
+*) die "PHOENIX_VM_ACCEL must be tcg or kvm, not \`$accel\`" ;;
+esac
 
 # shellcheck disable=SC2054 # QEMU's own option syntax uses commas
 qemu=(
-	qemu-system-x86_64 -M q35 "${accel[@]}" -smp 2 -m "$mem"
+	qemu-system-x86_64 -M q35 "${accel_opts[@]}" -smp 2 -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot -net none
 	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio"
 	-append "console=ttyS0 panic=-1 printk.time=1 rw"

@@ -22,5 +22,6 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_check(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_denials(struct ph_context *ctx, ph_error_t *err);
 
 #endif

@@ -77,6 +77,13 @@ static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, p
 		 * enclosing host profile stays on the stack. */
 		c->stack = false;
 		return 0;
+	case PH_CALLER_NO_APPARMOR:
+	case PH_CALLER_UNKNOWN:
+		return ph_error_make(err, EACCES,
+				     "cannot read this process's own AppArmor label (%s): phoenix "
+				     "cannot tell which transition would keep the caller's "
+				     "confinement",
+				     c->probe.apparmorfs ? c->probe.apparmorfs : "no apparmorfs");
 	case PH_CALLER_CONFINED_ROOT:
 	default:
 		if (!conf->allow_root_ns_stack)
@@ -180,7 +187,7 @@ static bool use_toplevel(const struct ph_confinement *c, const ph_error_t e)
 }
 
 static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const char *name,
-			bool toplevel, ph_error_t *err)
+			bool toplevel, bool complain, ph_error_t *err)
 {
 	const struct ph_config *conf = &ctx->config;
 	const char *dir = profile_dir_for(conf, name);
@@ -190,28 +197,17 @@ static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const 
 				     "named after the profile, in %s)",
 				     name, conf->local_profiles_dir, conf->profiles_dir,
 				     conf->local_profiles_dir);
-	cleanup_free char *blob = NULL;
-	size_t len = 0;
 	bool hit = false;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int r = toplevel ? ph_aa_policy_cached_for_ns(&c->env, conf->cache_dir, conf->parser, dir,
-						     name, c->ns, &blob, &len, &hit, err)
-			 : ph_aa_policy_cached(&c->env, conf->cache_dir, conf->parser, dir, name,
-					       &blob, &len, &hit, err);
-	if (r < 0)
-		return ph_error_wrap(err, "profile `%s`", name);
+	if (ph_aa_policy_load_profile(&c->env, conf->cache_dir, conf->parser, dir, name, c->ns,
+				      toplevel, complain, &hit, err) < 0)
+		return ph_error_wrap(err, "load into namespace `%s`", c->ns);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ph_debug("profile %s: cache %s (%zu bytes, %.3f ms)", name, hit ? "hit" : "miss", len,
+	ph_debug("profile %s%s loaded into %s%s (compiled policy: cache %s; %.3f ms)", name,
+		 complain ? " (complain)" : "", c->ns,
+		 toplevel ? " through the top-level .replace" : "", hit ? "hit" : "miss",
 		 (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	r = toplevel ? ph_aa_policy_load_via_toplevel(&c->env, c->ns, blob, len, err)
-		     : ph_aa_policy_load_ns(&c->env, c->ns, blob, len, err);
-	if (r < 0)
-		return ph_error_wrap(err, "load profile `%s` into namespace `%s`", name, c->ns);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ph_debug("profile %s loaded into %s%s (%.3f ms)", name, c->ns,
-		 toplevel ? " through the top-level .replace" : "",
-		 (t0.tv_sec - t1.tv_sec) * 1e3 + (t0.tv_nsec - t1.tv_nsec) / 1e6);
 	return 0;
 }
 
@@ -232,7 +228,7 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 			return load_profile(ctx, c,
 					    choice->unconfined ? ctx->config.default_profile
 							       : choice->name,
-					    true, err);
+					    true, choice->complain, err);
 		}
 		if (cerr->status != EEXIST) {
 			ph_error_move(err, &cerr);
@@ -254,7 +250,7 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 	c->ns_created = true;
 	if (choice->unconfined)
 		return 0;
-	return load_profile(ctx, c, choice->name, false, err);
+	return load_profile(ctx, c, choice->name, false, choice->complain, err);
 }
 
 int ph_confine_enter(void *data, ph_error_t *err)

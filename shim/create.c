@@ -17,8 +17,11 @@
 
 #include "commands.h"
 #include "confine.h"
+#include "caps.h"
 #include "gpu.h"
 #include "log.h"
+#include "seccomp_default.h"
+#include "seccomp_validate.h"
 #include "spec.h"
 
 struct create_child {
@@ -70,8 +73,31 @@ static int choose(struct ph_context *ctx, struct ph_spec *spec, struct ph_profil
 	return 0;
 }
 
+/* Privileges that would undo the confinement, and a seccomp section the
+ * runtime would only reject deep inside container init (caps.c,
+ * seccomp_validate.c). */
+static int harden(struct ph_context *ctx, struct ph_spec *spec, const char **caps_annotation,
+		  ph_error_t *err)
+{
+	*caps_annotation = NULL;
+	if (ph_spec_get_annotation(spec, PH_CAPS_ANNOTATION, caps_annotation, err) < 0)
+		return -1;
+	struct ph_caps_report report;
+	if (ph_caps_apply(&ctx->config, spec, *caps_annotation, &report, err) < 0)
+		return -1;
+	bool inserted = false;
+	if (ctx->config.seccomp_default && ph_seccomp_insert_default(spec, &inserted, err) < 0)
+		return -1;
+	if (inserted)
+		ph_debug("no linux.seccomp in the spec: phoenix's default filter inserted");
+	if (ctx->config.seccomp_validate && ph_seccomp_validate(spec, err) < 0)
+		return -1;
+	return 0;
+}
+
 static int save_state(struct ph_context *ctx, struct ph_confinement *c,
-		      const struct ph_profile_choice *choice, const char *bundle, ph_error_t *err)
+		      const struct ph_profile_choice *choice, const char *bundle,
+		      const char *caps_annotation, ph_error_t *err)
 {
 	struct ph_container_state st = {
 		.id = (char *)c->id,
@@ -81,6 +107,7 @@ static int save_state(struct ph_context *ctx, struct ph_confinement *c,
 		.transition = (char *)(c->stack ? "stack" : "exec"),
 		.bundle = (char *)bundle,
 		.runtime = ctx->runtime.path,
+		.caps = (char *)caps_annotation,
 		.created = (long long)time(NULL),
 	};
 	return ph_state_save(c->state_dirfd, &st, err);
@@ -123,13 +150,19 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 		goto fail;
 	if (choose(ctx, spec, &choice, err) < 0)
 		goto fail;
+	const char *caps_annotation = NULL;
+	if (harden(ctx, spec, &caps_annotation, err) < 0)
+		goto fail;
 	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
+		/* no AppArmor, by the operator's choice: the capability and
+		 * seccomp hardening still applies */
+		int r = ph_spec_save(spec, err);
 		ph_confine_release(&c);
 		ph_profile_choice_release(&choice);
 		ph_spec_free(spec);
-		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
+		return r < 0 ? -1 : ph_runtime_exec(&ctx->runtime, cli->argv, err);
 	}
 
 	bool found = false;
@@ -151,7 +184,7 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 
 	/* the record comes first, so that `phoenix gc` finds every namespace
 	 * phoenix made, even when it is killed right after mkdir */
-	if (save_state(ctx, &c, &choice, bundle, err) < 0)
+	if (save_state(ctx, &c, &choice, bundle, caps_annotation, err) < 0)
 		goto fail;
 	recorded = true;
 	if (ph_confine_setup(ctx, &c, &choice, err) < 0)

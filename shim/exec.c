@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "commands.h"
 #include "confine.h"
 #include "log.h"
@@ -73,6 +75,37 @@ static int verify_exec_pid(struct ph_confinement *c, const struct ph_container_s
 	return 0;
 }
 
+/* `exec --cap CAP_X` adds a capability to the process: the MAC ones are
+ * refused unless the container's rule keeps them (the argument vector is
+ * never rewritten, so "drop" cannot be honoured by removing them). */
+static int check_cap_options(struct ph_context *ctx, const struct ph_container_state *st,
+			     ph_error_t *err)
+{
+	const struct ph_cli *cli = &ctx->cli;
+	enum ph_cap_policy policy = ctx->config.mac_caps;
+	if (st->caps && ph_config_annotation_allowed(&ctx->config, "capabilities") &&
+	    ph_caps_policy_parse(st->caps, &policy, err) < 0)
+		return -1;
+	if (policy == PH_CAP_KEEP)
+		return 0;
+	int end = cli->first_arg_index ? cli->first_arg_index : cli->argc;
+	for (int i = cli->command_index + 1; i < end; i++) {
+		const char *a = cli->argv[i], *v = NULL;
+		if (strcmp(a, "--cap") == 0 || strcmp(a, "-cap") == 0 || strcmp(a, "-c") == 0)
+			v = i + 1 < end ? cli->argv[i + 1] : NULL;
+		else if (strncmp(a, "--cap=", 6) == 0 || strncmp(a, "-cap=", 5) == 0 ||
+			 strncmp(a, "-c=", 3) == 0)
+			v = strchr(a, '=') + 1;
+		if (v && (strcasecmp(v, "CAP_MAC_ADMIN") == 0 ||
+			  strcasecmp(v, "CAP_MAC_OVERRIDE") == 0))
+			return ph_error_make(err, EPERM,
+					     "--cap %s: the MAC capabilities are not given to "
+					     "processes of container `%s` (macCapabilities is \"%s\")",
+					     v, st->id, ph_caps_policy_name(policy));
+	}
+	return 0;
+}
+
 int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 {
 	const struct ph_cli *cli = &ctx->cli;
@@ -110,6 +143,14 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	c.stack = strcmp(st.transition, "stack") == 0;
 	if (cli->apparmor && check_request(ctx, &st, cli->apparmor, "--apparmor", err) < 0)
 		goto fail;
+	if (check_cap_options(ctx, &st, err) < 0)
+		goto fail;
+	if (proc) {
+		/* the exec'd process keeps the container's capability rule */
+		struct ph_caps_report report;
+		if (ph_caps_apply(&ctx->config, proc, st.caps, &report, err) < 0)
+			goto fail;
+	}
 	if (proc && rewrite_process_file(ctx, &st, proc, err) < 0)
 		goto fail;
 	bool verify = ctx->config.verify && cli->detach && cli->pid_file;

@@ -32,6 +32,11 @@ static int capabilities(struct ph_json *doc, ph_error_t *err)
 		char *name = cap_to_name((cap_value_t)i);
 		if (name == NULL)
 			return ph_error_make(err, ENOMEM, "cap_to_name");
+		if (strncmp(name, "cap_", 4) != 0) {
+			/* a capability newer than libcap: libcap prints its number */
+			cap_free(name);
+			continue;
+		}
 		char upper[64];
 		size_t n = 0;
 		for (const char *p = name; *p && n < sizeof(upper) - 1; p++)

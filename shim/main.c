@@ -41,6 +41,7 @@ static int dispatch(struct ph_context *ctx, ph_error_t *err)
 	case PH_CMD_GC:
 		return ph_cmd_gc(ctx, err);
 	case PH_CMD_DENIALS:
+		return ph_cmd_denials(ctx, err);
 	case PH_CMD_HOST:
 		return ph_error_make(err, ENOSYS, "`%s` is not available in this build",
 				     cli->command_name);

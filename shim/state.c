@@ -26,6 +26,7 @@ void ph_container_state_release(struct ph_container_state *st)
 	free(st->bundle);
 	free(st->runtime);
 	free(st->label);
+	free(st->caps);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -136,7 +137,8 @@ int ph_state_load(int dirfd, const char *ns, struct ph_container_state *st, bool
 	    take(root, "transition", &st->transition, true, err) < 0 ||
 	    take(root, "bundle", &st->bundle, false, err) < 0 ||
 	    take(root, "runtime", &st->runtime, false, err) < 0 ||
-	    take(root, "label", &st->label, false, err) < 0) {
+	    take(root, "label", &st->label, false, err) < 0 ||
+	    take(root, "capabilities", &st->caps, false, err) < 0) {
 		ph_container_state_release(st);
 		return -1;
 	}
@@ -169,7 +171,8 @@ int ph_state_save(int dirfd, const struct ph_container_state *st, ph_error_t *er
 	    put(root, "namespace", st->ns, err) < 0 || put(root, "profile", st->profile, err) < 0 ||
 	    put(root, "transition", st->transition, err) < 0 ||
 	    put(root, "label", st->label, err) < 0 || put(root, "bundle", st->bundle, err) < 0 ||
-	    put(root, "runtime", st->runtime, err) < 0)
+	    put(root, "runtime", st->runtime, err) < 0 ||
+	    put(root, "capabilities", st->caps, err) < 0)
 		return ph_error_wrap(err, "state");
 	struct ph_json *created = ph_json_new_int(st->created, err);
 	if (created == NULL || ph_json_object_set(root, "created", created, err) < 0)

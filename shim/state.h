@@ -24,6 +24,7 @@ struct ph_container_state {
 	char *bundle;
 	char *runtime;    /* path of the real runtime */
 	char *label;      /* the label phoenix expects the container to carry */
+	char *caps;       /* the container's org.phoenix.capabilities, for its execs */
 	long long created;
 };
 

@@ -14,10 +14,14 @@ setup_file() {
 	# Scratch space on the guest's tmpfs; the profiles below name it.
 	scratch=$(mktemp -d /tmp/phoenix-vm-test.XXXXXX)
 	export scratch
-	# A profile that allows all file access except one audited path.
+	# A profile that allows all file access except one audited path.  The
+	# kernel mediates signals: without the signal rule neither these tests
+	# nor runc (which kills a container's processes when it is done) could
+	# signal a process under it.
 	cat >"$scratch/profile" <<-'EOF'
 		profile phoenix-vm-test flags=(attach_disconnected) {
 		  file,
+		  signal (receive) peer=unconfined,
 		  audit deny /tmp/phoenix-vm-test.*/secret r,
 		}
 	EOF

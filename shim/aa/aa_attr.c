@@ -54,8 +54,8 @@ int ph_aa_current_label(const struct ph_aa_env *env, pid_t pid, char **label, ch
 	cleanup_free char *path = NULL;
 	if (ph_aa_attr_path(env, task, "current", &path, err) < 0)
 		return -1;
-	cleanup_close int fd = PH_AA_CALL(PH_AA_OP_LABEL_READ,
-					  open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+	cleanup_close int fd =
+	    PH_AA_CALL(PH_AA_OP_LABEL_READ, open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT && pid != 0)
@@ -94,20 +94,21 @@ static bool label_well_formed(const char *label)
 	return true;
 }
 
-static int transition_error(int e, const char *label, bool stack, const char *path,
-			    ph_error_t *err)
+static int transition_error(int e, const char *label, bool stack, const char *path, ph_error_t *err)
 {
 	const char *verb = stack ? "stack on" : "transition to";
 	switch (e) {
 	case ENOENT:
-		return ph_error_make(err, e, "%s `%s`: label `%s` not found in this policy namespace",
-				     verb, label, label);
+		return ph_error_make(err, e,
+				     "%s `%s`: label `%s` not found in this policy namespace", verb,
+				     label, label);
 	case EACCES:
 	case EPERM:
-		return ph_error_make(err, e,
-				     "%s `%s` denied: the caller's profile needs `change_profile -> "
-				     "%s%s`",
-				     verb, label, stack ? "&" : "", label);
+		return ph_error_make(
+		    err, e,
+		    "%s `%s` denied: the caller's profile needs `change_profile -> "
+		    "%s%s`",
+		    verb, label, stack ? "&" : "", label);
 	case EINVAL:
 		return ph_error_make(err, e, "%s `%s`: malformed label", verb, label);
 	default:
@@ -119,10 +120,11 @@ int ph_aa_transition_onexec(const struct ph_aa_env *env, const char *label, bool
 			    ph_error_t *err)
 {
 	if (label == NULL || !label_well_formed(label))
-		return ph_error_make(err, EINVAL,
-				     "transition to `%s`: malformed label (empty, too long, or with "
-				     "whitespace or control characters)",
-				     label ? label : "(null)");
+		return ph_error_make(
+		    err, EINVAL,
+		    "transition to `%s`: malformed label (empty, too long, or with "
+		    "whitespace or control characters)",
+		    label ? label : "(null)");
 	cleanup_free char *path = NULL;
 	if (ph_aa_attr_path(env, "thread-self", "exec", &path, err) < 0)
 		return -1;
@@ -209,13 +211,14 @@ int ph_aa_display_lsm_set(const struct ph_aa_env *env, ph_error_t *err)
 	if (ph_aa_display_attr_path(env, &path, err) < 0)
 		return ph_error_wrap(err, "set display LSM");
 	if (path == NULL)
-		return ph_error_make(err, ENOTSUP,
-				     "set display LSM: AppArmor is stacked with another major LSM "
-				     "(`%s`) but this kernel has no display LSM interface "
-				     "(/proc/self/attr/interface_lsm or display): it needs a kernel "
-				     "with the LSM stacking patches (as Ubuntu's) or boot without "
-				     "smack/selinux in `lsm=`",
-				     lsms);
+		return ph_error_make(
+		    err, ENOTSUP,
+		    "set display LSM: AppArmor is stacked with another major LSM "
+		    "(`%s`) but this kernel has no display LSM interface "
+		    "(/proc/self/attr/interface_lsm or display): it needs a kernel "
+		    "with the LSM stacking patches (as Ubuntu's) or boot without "
+		    "smack/selinux in `lsm=`",
+		    lsms);
 	/* The stacking patches take the display LSM only from the
 	 * thread-group leader, through /proc/self. */
 	if (gettid() != getpid())

@@ -7,8 +7,8 @@
 #include "aa_names.h"
 
 /* SD_NAME "namespace" followed by the SD_STRING code. */
-static const unsigned char ns_tag[] = {0x04, 0x0a, 0x00, 'n', 'a', 'm', 'e',
-				       's',  'p',  'a',  'c', 'e', 0x00, 0x05};
+static const unsigned char ns_tag[] = {0x04, 0x0a, 0x00, 'n', 'a', 'm',	 'e',
+				       's',  'p',  'a',	 'c', 'e', 0x00, 0x05};
 
 /* Find the next namespace field at or after *off.  Returns the offset of
  * its name and sets *name_len (without the NUL); 0 when there is none,
@@ -46,7 +46,8 @@ int ph_aa_blob_count_ns(const char *blob, size_t len, const char *ns, size_t *co
 		n++;
 	}
 	if (at < 0)
-		return ph_error_make(err, EPROTO, "compiled policy has a malformed namespace field");
+		return ph_error_make(err, EPROTO,
+				     "compiled policy has a malformed namespace field");
 	*count = n;
 	return 0;
 }
@@ -54,10 +55,11 @@ int ph_aa_blob_count_ns(const char *blob, size_t len, const char *ns, size_t *co
 int ph_aa_blob_set_ns(char *blob, size_t len, const char *from, const char *to, ph_error_t *err)
 {
 	if (strlen(from) != strlen(to) || !ph_aa_name_valid(to))
-		return ph_error_make(err, EINVAL,
-				     "cannot put namespace `%s` in place of `%s`: names must be valid "
-				     "and of the same length",
-				     to, from);
+		return ph_error_make(
+		    err, EINVAL,
+		    "cannot put namespace `%s` in place of `%s`: names must be valid "
+		    "and of the same length",
+		    to, from);
 	size_t count = 0;
 	if (ph_aa_blob_count_ns(blob, len, from, &count, err) < 0)
 		return -1;

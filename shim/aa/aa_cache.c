@@ -30,10 +30,11 @@ struct cache_req {
 	const char *cache_dir;
 	const char *profiles_dir;
 	const char *profile_name;
-	char *parser;        /* resolved path */
+	char *parser;	     /* resolved path */
 	char *features_path; /* <apparmorfs>/features */
 	char *profile_path;  /* <profiles_dir>/<profile_name> */
-	int dirfd;           /* cache_dir */
+	int dirfd;	     /* cache_dir */
+	bool complain;	     /* compiled in complain mode (a cache entry of its own) */
 };
 
 static void cache_req_release(struct cache_req *req)
@@ -191,9 +192,8 @@ static int open_cache_dir(const char *dir, int *dirfd, ph_error_t *err)
 		return ph_error_make(err, errno, "create policy cache `%s`", dir);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
-		return ph_error_make(err, errno,
-				     "policy cache `%s` is not a directory (symlinks are refused)",
-				     dir);
+		return ph_error_make(
+		    err, errno, "policy cache `%s` is not a directory (symlinks are refused)", dir);
 	if (fd < 0)
 		return ph_error_make(err, errno, "open policy cache `%s`", dir);
 	struct stat st;
@@ -212,12 +212,15 @@ static int open_cache_dir(const char *dir, int *dirfd, ph_error_t *err)
 	return 0;
 }
 
-static int cache_req_init(struct cache_req *req, const struct ph_aa_env *env,
-			  const char *cache_dir, const char *parser, const char *profiles_dir,
-			  const char *profile_name, ph_error_t *err)
+static int cache_req_init(struct cache_req *req, const struct ph_aa_env *env, const char *cache_dir,
+			  const char *parser, const char *profiles_dir, const char *profile_name,
+			  ph_error_t *err)
 {
-	*req = (struct cache_req){.env = env, .cache_dir = cache_dir, .profiles_dir = profiles_dir,
-				  .profile_name = profile_name, .dirfd = -1};
+	*req = (struct cache_req){.env = env,
+				  .cache_dir = cache_dir,
+				  .profiles_dir = profiles_dir,
+				  .profile_name = profile_name,
+				  .dirfd = -1};
 	if (profile_name == NULL || !ph_aa_name_valid(profile_name))
 		return ph_error_make(err, EINVAL, "invalid profile name `%s`",
 				     profile_name ? profile_name : "(null)");
@@ -245,6 +248,7 @@ static int cache_entry_name(const struct cache_req *req, const char *kind, size_
 	h = mix_str(h, kind);
 	h = mix_u64(h, ns_len);
 	h = mix_str(h, req->profile_name);
+	h = mix_u64(h, req->complain);
 	if (hash_tree(req->profiles_dir, "", 0, &h, err) < 0 ||
 	    hash_features(req->features_path, &h, err) < 0 || hash_parser(req->parser, &h, err) < 0)
 		return -1;
@@ -261,11 +265,13 @@ static int cache_read(const struct cache_req *req, const char *name, char **blob
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return ph_error_make(err, errno, "open cached policy `%s/%s`", req->cache_dir, name);
+		return ph_error_make(err, errno, "open cached policy `%s/%s`", req->cache_dir,
+				     name);
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0)
-		return ph_error_make(err, errno, "stat cached policy `%s/%s`", req->cache_dir, name);
+		return ph_error_make(err, errno, "stat cached policy `%s/%s`", req->cache_dir,
+				     name);
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
 	    st.st_size == 0)
 		return 0; /* not ours, or empty: compile anew and replace it */
@@ -292,8 +298,10 @@ static int compile_to_temp(const struct cache_req *req, const char *ns, char **t
 		return ph_error_make(err, e, "create a file in policy cache `%s`", req->cache_dir);
 	}
 	close(fd);
-	if (ph_aa_policy_compile_in_ns(req->parser, req->profile_path, req->profiles_dir,
-				       req->features_path, ns, *tmp_path, err) < 0)
+	if (ph_aa_policy_compile_flags(req->parser, req->profile_path, req->profiles_dir,
+				       req->features_path, ns,
+				       req->complain ? PH_AA_COMPILE_COMPLAIN : 0u, *tmp_path,
+				       err) < 0)
 		goto fail;
 	fd = open(*tmp_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -405,7 +413,8 @@ static int cached_for_ns(const struct cache_req *req, const char *ns, bool force
 			 size_t *len, bool *hit, ph_error_t *err)
 {
 	if (ns == NULL || !ph_aa_name_valid(ns))
-		return ph_error_make(err, EINVAL, "invalid namespace name `%s`", ns ? ns : "(null)");
+		return ph_error_make(err, EINVAL, "invalid namespace name `%s`",
+				     ns ? ns : "(null)");
 	size_t ns_len = strlen(ns);
 	cleanup_free char *name = NULL;
 	cleanup_free char *a = placeholder('a', ns_len, err);
@@ -434,8 +443,8 @@ static int cached_for_ns(const struct cache_req *req, const char *ns, bool force
 }
 
 int ph_aa_policy_cached(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
-			const char *profiles_dir, const char *profile_name, char **blob, size_t *len,
-			bool *hit, ph_error_t *err)
+			const char *profiles_dir, const char *profile_name, char **blob,
+			size_t *len, bool *hit, ph_error_t *err)
 {
 	struct cache_req req;
 	*blob = NULL;
@@ -445,8 +454,7 @@ int ph_aa_policy_cached(const struct ph_aa_env *env, const char *cache_dir, cons
 	if (r == 0)
 		r = cached_plain(&req, false, blob, len, hit, err);
 	cache_req_release(&req);
-	return r < 0 ? ph_error_wrap(err, "profile `%s`", profile_name ? profile_name : "(null)")
-		     : 0;
+	return r;
 }
 
 int ph_aa_policy_cached_for_ns(const struct ph_aa_env *env, const char *cache_dir,
@@ -462,8 +470,7 @@ int ph_aa_policy_cached_for_ns(const struct ph_aa_env *env, const char *cache_di
 	if (r == 0)
 		r = cached_for_ns(&req, ns, false, blob, len, hit, err);
 	cache_req_release(&req);
-	return r < 0 ? ph_error_wrap(err, "profile `%s`", profile_name ? profile_name : "(null)")
-		     : 0;
+	return r;
 }
 
 static bool is_stale(const ph_error_t err)
@@ -473,12 +480,14 @@ static bool is_stale(const ph_error_t err)
 
 /* Get the policy (`ns` != NULL and `toplevel`: for that namespace), load
  * it, and recompile once if the kernel refuses a cached form as stale. */
-static int load_cached(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
-		       const char *profiles_dir, const char *profile_name, const char *ns,
-		       bool toplevel, ph_error_t *err)
+int ph_aa_policy_load_profile(const struct ph_aa_env *env, const char *cache_dir,
+			      const char *parser, const char *profiles_dir,
+			      const char *profile_name, const char *ns, bool toplevel,
+			      bool complain, bool *hit_out, ph_error_t *err)
 {
 	struct cache_req req;
 	int r = cache_req_init(&req, env, cache_dir, parser, profiles_dir, profile_name, err);
+	req.complain = complain;
 	for (int attempt = 0; r == 0 && attempt < 2; attempt++) {
 		cleanup_free char *blob = NULL;
 		size_t len = 0;
@@ -487,6 +496,8 @@ static int load_cached(const struct ph_aa_env *env, const char *cache_dir, const
 			     : cached_plain(&req, attempt > 0, &blob, &len, &hit, err);
 		if (r < 0)
 			break;
+		if (hit_out)
+			*hit_out = hit;
 		r = toplevel ? ph_aa_policy_load_via_toplevel(env, ns, blob, len, err)
 			     : ph_aa_policy_load_ns(env, ns, blob, len, err);
 		if (r == 0 || !hit || !is_stale(*err))
@@ -499,17 +510,18 @@ static int load_cached(const struct ph_aa_env *env, const char *cache_dir, const
 		     : 0;
 }
 
-int ph_aa_policy_load_cached(const struct ph_aa_env *env, const char *cache_dir,
-			     const char *parser, const char *profiles_dir, const char *profile_name,
-			     const char *ns, ph_error_t *err)
+int ph_aa_policy_load_cached(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
+			     const char *profiles_dir, const char *profile_name, const char *ns,
+			     ph_error_t *err)
 {
-	return load_cached(env, cache_dir, parser, profiles_dir, profile_name, ns, false, err);
+	return ph_aa_policy_load_profile(env, cache_dir, parser, profiles_dir, profile_name, ns,
+					 false, false, NULL, err);
 }
 
 int ph_aa_policy_load_cached_via_toplevel(const struct ph_aa_env *env, const char *cache_dir,
 					  const char *parser, const char *profiles_dir,
-					  const char *profile_name, const char *ns,
-					  ph_error_t *err)
+					  const char *profile_name, const char *ns, ph_error_t *err)
 {
-	return load_cached(env, cache_dir, parser, profiles_dir, profile_name, ns, true, err);
+	return ph_aa_policy_load_profile(env, cache_dir, parser, profiles_dir, profile_name, ns,
+					 true, false, NULL, err);
 }

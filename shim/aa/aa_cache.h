@@ -34,8 +34,8 @@
  * from the cache (*hit = true) or compiled now and cached.  *blob is a
  * heap buffer of *len bytes. */
 int ph_aa_policy_cached(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
-			const char *profiles_dir, const char *profile_name, char **blob, size_t *len,
-			bool *hit, ph_error_t *err);
+			const char *profiles_dir, const char *profile_name, char **blob,
+			size_t *len, bool *hit, ph_error_t *err);
 
 /* The same, compiled into namespace `ns` (as with -n <ns>) for loading
  * through the top-level .replace.  One template per length of `ns` is
@@ -51,9 +51,9 @@ int ph_aa_policy_cached_for_ns(const struct ph_aa_env *env, const char *cache_di
 /* ph_aa_policy_cached() + ph_aa_policy_load_ns(): load the profile into
  * existing namespace `ns`, recompiling once when the cached form is
  * refused as stale. */
-int ph_aa_policy_load_cached(const struct ph_aa_env *env, const char *cache_dir,
-			     const char *parser, const char *profiles_dir, const char *profile_name,
-			     const char *ns, ph_error_t *err);
+int ph_aa_policy_load_cached(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
+			     const char *profiles_dir, const char *profile_name, const char *ns,
+			     ph_error_t *err);
 
 /* ph_aa_policy_cached_for_ns() + ph_aa_policy_load_via_toplevel(): the
  * unprivileged way, which also creates namespace `ns`. */
@@ -61,5 +61,16 @@ int ph_aa_policy_load_cached_via_toplevel(const struct ph_aa_env *env, const cha
 					  const char *parser, const char *profiles_dir,
 					  const char *profile_name, const char *ns,
 					  ph_error_t *err);
+
+/* The one entry point phoenix's commands use: load <profiles_dir>/<name>
+ * into namespace `ns` — through the namespace's own .replace, or with
+ * `toplevel` through the top-level one (user namespaces) — compiled in
+ * complain mode when `complain`; *hit (may be NULL) tells whether the
+ * compiled form came from the cache.  A cached form the kernel refuses as
+ * stale is compiled again once. */
+int ph_aa_policy_load_profile(const struct ph_aa_env *env, const char *cache_dir,
+			      const char *parser, const char *profiles_dir,
+			      const char *profile_name, const char *ns, bool toplevel,
+			      bool complain, bool *hit, ph_error_t *err);
 
 #endif

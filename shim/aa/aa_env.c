@@ -90,16 +90,17 @@ int ph_aa_env_securityfs(const struct ph_aa_env *env, char **path, ph_error_t *e
 static int apparmor_absent_error(const struct ph_aa_env *env, const char *dir, ph_error_t *err)
 {
 	cleanup_free char *enabled_path =
-		ph_aa_pathf(err, "%s/module/apparmor/parameters/enabled", env->sys);
+	    ph_aa_pathf(err, "%s/module/apparmor/parameters/enabled", env->sys);
 	if (enabled_path == NULL)
 		return -1;
 	bool enabled = false;
 	int r = ph_aa_read_bool(enabled_path, &enabled);
 	if (r == -ENOENT)
-		return ph_error_make(err, ENOENT,
-				     "AppArmor is not available: this kernel has no AppArmor (`%s` is "
-				     "missing)",
-				     enabled_path);
+		return ph_error_make(
+		    err, ENOENT,
+		    "AppArmor is not available: this kernel has no AppArmor (`%s` is "
+		    "missing)",
+		    enabled_path);
 	if (r == 0 && !enabled)
 		return ph_error_make(err, ENOENT,
 				     "AppArmor is disabled: boot with `apparmor=1` and AppArmor in "
@@ -114,7 +115,8 @@ int ph_aa_env_apparmorfs(const struct ph_aa_env *env, char **path, ph_error_t *e
 	if (ph_aa_env_securityfs(env, &securityfs, err) < 0)
 		return -1;
 	if (securityfs == NULL || ph_aa_is_dir(securityfs) < 0)
-		return ph_error_make(err, ENOENT, "securityfs is not mounted: " SECURITYFS_MOUNT_HINT);
+		return ph_error_make(err, ENOENT,
+				     "securityfs is not mounted: " SECURITYFS_MOUNT_HINT);
 	char *dir = ph_aa_pathf(err, "%s/apparmor", securityfs);
 	if (dir == NULL)
 		return -1;

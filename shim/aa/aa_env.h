@@ -10,9 +10,9 @@
 #include "error.h"
 
 struct ph_aa_env {
-	const char *proc;       /* "/proc" */
-	const char *sys;        /* "/sys": sys/module/apparmor/parameters/{enabled,lock_policy} */
-	const char *mountinfo;  /* "/proc/self/mountinfo": where securityfs is mounted */
+	const char *proc;	/* "/proc" */
+	const char *sys;	/* "/sys": sys/module/apparmor/parameters/{enabled,lock_policy} */
+	const char *mountinfo;	/* "/proc/self/mountinfo": where securityfs is mounted */
 	const char *securityfs; /* NULL: find it in mountinfo; else used as is */
 };
 

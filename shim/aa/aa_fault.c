@@ -35,12 +35,13 @@ int ph_aa_fault(const char *op)
 	while (spec != NULL && *spec != '\0') {
 		const char *end = strchrnul(spec, ',');
 		const char *colon = memchr(spec, ':', (size_t)(end - spec));
-		if (colon != NULL && (size_t)(colon - spec) == oplen && memcmp(spec, op, oplen) == 0) {
+		if (colon != NULL && (size_t)(colon - spec) == oplen &&
+		    memcmp(spec, op, oplen) == 0) {
 			int e = parse_errno(colon + 1, (size_t)(end - colon - 1));
 			if (e != 0)
 				return e;
-			fprintf(stderr, "phoenix: PHOENIX_FAULT: ignoring `%.*s`\n", (int)(end - spec),
-				spec);
+			fprintf(stderr, "phoenix: PHOENIX_FAULT: ignoring `%.*s`\n",
+				(int)(end - spec), spec);
 		}
 		spec = *end == ',' ? end + 1 : end;
 	}

@@ -33,10 +33,10 @@ int ph_aa_fault(const char *op);
 
 /* Evaluates `call` unless a fault is injected for `op`; then evaluates to
  * -1 with errno set, as the failing system call would. */
-#define PH_AA_CALL(op, call)                                                                   \
-	({                                                                                     \
-		int ph_fault_ = ph_aa_fault(op);                                               \
-		ph_fault_ != 0 ? (errno = ph_fault_, -1) : (call);                             \
+#define PH_AA_CALL(op, call)                                                                       \
+	({                                                                                         \
+		int ph_fault_ = ph_aa_fault(op);                                                   \
+		ph_fault_ != 0 ? (errno = ph_fault_, -1) : (call);                                 \
 	})
 
 #endif

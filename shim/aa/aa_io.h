@@ -2,7 +2,7 @@
  *
  * Kernel interface files (procattr files, apparmorfs, module
  * parameters) are small, are read in full, and take one command per
- * write(2).  These helpers return 0 or a negative errno value and never
+ * write(2).  These functions return 0 or a negative errno value and never
  * build messages: the caller knows what a failure means. */
 #ifndef PHOENIX_AA_IO_H
 #define PHOENIX_AA_IO_H

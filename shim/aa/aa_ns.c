@@ -85,8 +85,7 @@ int ph_aa_ns_remove(const struct ph_aa_env *env, const char *name, ph_error_t *e
 	return ph_error_make(err, e, "%s: rmdir `%s`", what, path);
 }
 
-int ph_aa_ns_exists(const struct ph_aa_env *env, const char *name, bool *exists,
-		    ph_error_t *err)
+int ph_aa_ns_exists(const struct ph_aa_env *env, const char *name, bool *exists, ph_error_t *err)
 {
 	cleanup_free char *path = NULL;
 	*exists = false;
@@ -177,13 +176,14 @@ static int task_in_ns(const struct ph_aa_env *env, const char *task, const char 
 	if (path == NULL)
 		return -1;
 	cleanup_close int fd =
-		PH_AA_CALL(PH_AA_OP_LABEL_READ, open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+	    PH_AA_CALL(PH_AA_OP_LABEL_READ, open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ESRCH)
 			return 0;
 		/* EACCES here comes from the caller's own confinement (file
 		 * rules on /proc), not from the label: we cannot tell. */
-		return ph_error_make(err, errno, "read the label of task %s: open `%s`", task, path);
+		return ph_error_make(err, errno, "read the label of task %s: open `%s`", task,
+				     path);
 	}
 	cleanup_free char *text = NULL;
 	int r = ph_aa_read_fd(fd, 64 * 1024, &text, NULL);
@@ -249,8 +249,9 @@ int ph_aa_ns_has_tasks(const struct ph_aa_env *env, const char *ns, bool *has, p
 		return ph_error_wrap(err, "look for tasks in policy namespace `%s`", ns);
 	DIR *d = opendir(env->proc);
 	if (d == NULL)
-		return ph_error_make(err, errno, "look for tasks in policy namespace `%s`: open `%s`",
-				     ns, env->proc);
+		return ph_error_make(err, errno,
+				     "look for tasks in policy namespace `%s`: open `%s`", ns,
+				     env->proc);
 	int ret = 0;
 	struct dirent *de;
 	while (!*has && (de = readdir(d)) != NULL) {

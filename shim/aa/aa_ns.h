@@ -37,8 +37,7 @@ int ph_aa_ns_remove(const struct ph_aa_env *env, const char *name, ph_error_t *e
 int ph_aa_ns_remove_via_toplevel(const struct ph_aa_env *env, const char *name, ph_error_t *err);
 
 /* *exists = whether namespace `name` exists. */
-int ph_aa_ns_exists(const struct ph_aa_env *env, const char *name, bool *exists,
-		    ph_error_t *err);
+int ph_aa_ns_exists(const struct ph_aa_env *env, const char *name, bool *exists, ph_error_t *err);
 
 /* The child namespaces whose names start with `prefix` (NULL: all), in
  * directory order.  Free with ph_aa_ns_list_free(). */

@@ -72,22 +72,24 @@ static int run_parser(const char *parser, char *const argv[], const char *what, 
 		return ph_error_make(err, errno, "%s: wait for `%s`", what, parser);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	while (output != NULL && out_len > 0 && (output[out_len - 1] == '\n' || output[out_len - 1] == ' '))
+	while (output != NULL && out_len > 0 &&
+	       (output[out_len - 1] == '\n' || output[out_len - 1] == ' '))
 		output[--out_len] = '\0';
 	const char *text = output != NULL && out_len > 0 ? output : "(no output)";
 	if (WIFEXITED(status))
-		return ph_error_make(err, 0, "%s: `%s` failed with exit status %d: %s", what, parser,
-				     WEXITSTATUS(status), text);
+		return ph_error_make(err, 0, "%s: `%s` failed with exit status %d: %s", what,
+				     parser, WEXITSTATUS(status), text);
 	return ph_error_make(err, 0, "%s: `%s` killed by signal %d: %s", what, parser,
 			     WTERMSIG(status), text);
 }
 
-int ph_aa_policy_compile_in_ns(const char *parser, const char *profile_path,
+int ph_aa_policy_compile_flags(const char *parser, const char *profile_path,
 			       const char *include_dir, const char *features_path, const char *ns,
-			       const char *out_path, ph_error_t *err)
+			       unsigned flags, const char *out_path, ph_error_t *err)
 {
 	if (parser == NULL || profile_path == NULL || out_path == NULL)
-		return ph_error_make(err, EINVAL, "compile policy: missing parser, profile or output");
+		return ph_error_make(err, EINVAL,
+				     "compile policy: missing parser, profile or output");
 	if (ns != NULL && !ph_aa_name_valid(ns))
 		return ph_error_make(err, EINVAL, "compile `%s`: invalid namespace name `%s`",
 				     profile_path, ns);
@@ -110,6 +112,8 @@ int ph_aa_policy_compile_in_ns(const char *parser, const char *profile_path,
 		argv[n++] = "-n";
 		argv[n++] = ns;
 	}
+	if (flags & PH_AA_COMPILE_COMPLAIN)
+		argv[n++] = "-C"; /* every profile in complain mode */
 	argv[n++] = "--";
 	argv[n++] = profile_path;
 	argv[n] = NULL;
@@ -117,6 +121,14 @@ int ph_aa_policy_compile_in_ns(const char *parser, const char *profile_path,
 	if (what == NULL)
 		return -1;
 	return run_parser(parser, (char *const *)argv, what, err);
+}
+
+int ph_aa_policy_compile_in_ns(const char *parser, const char *profile_path,
+			       const char *include_dir, const char *features_path, const char *ns,
+			       const char *out_path, ph_error_t *err)
+{
+	return ph_aa_policy_compile_flags(parser, profile_path, include_dir, features_path, ns, 0,
+					  out_path, err);
 }
 
 int ph_aa_policy_compile(const char *parser, const char *profile_path, const char *include_dir,
@@ -156,8 +168,8 @@ static int load_error(const struct ph_aa_env *env, int e, const char *what, cons
 		return ph_aa_admin_error(env, e, err, what);
 	case EPROTO:
 	case EINVAL:
-		return ph_error_make(err, e,
-				     "%s: compiled policy does not match this kernel: stale cache", what);
+		return ph_error_make(
+		    err, e, "%s: compiled policy does not match this kernel: stale cache", what);
 	case ENOENT:
 		return ph_error_make(err, e, "%s: policy namespace `%s` does not exist", what, ns);
 	default:
@@ -186,8 +198,8 @@ static int replace_in_dir(const struct ph_aa_env *env, const char *dir, const ch
 	return 0;
 }
 
-int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char *blob,
-			 size_t len, ph_error_t *err)
+int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char *blob, size_t len,
+			 ph_error_t *err)
 {
 	if (blob == NULL || len == 0)
 		return ph_error_make(err, EINVAL, "load policy into namespace `%s`: empty policy",
@@ -201,13 +213,14 @@ int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char
 	return replace_in_dir(env, dir, ns, blob, len, what, err);
 }
 
-int ph_aa_policy_load_via_toplevel(const struct ph_aa_env *env, const char *ns,
-				   const char *blob, size_t len, ph_error_t *err)
+int ph_aa_policy_load_via_toplevel(const struct ph_aa_env *env, const char *ns, const char *blob,
+				   size_t len, ph_error_t *err)
 {
 	if (ns == NULL || !ph_aa_name_valid(ns))
 		return ph_error_make(err, EINVAL, "load policy: invalid namespace name `%s`",
 				     ns ? ns : "(null)");
-	cleanup_free char *what = ph_aa_pathf(err, "load policy into namespace `%s` (top level)", ns);
+	cleanup_free char *what =
+	    ph_aa_pathf(err, "load policy into namespace `%s` (top level)", ns);
 	if (what == NULL)
 		return -1;
 	size_t count = 0;
@@ -259,7 +272,7 @@ int ph_aa_policy_remove_ns(const struct ph_aa_env *env, const char *ns, const ch
 	if (ph_aa_ns_dir(env, ns, &dir, err) < 0)
 		return ph_error_wrap(err, "remove profile `%s`", profile_name);
 	cleanup_free char *what =
-		ph_aa_pathf(err, "remove profile `%s` from namespace `%s`", profile_name, ns);
+	    ph_aa_pathf(err, "remove profile `%s` from namespace `%s`", profile_name, ns);
 	if (what == NULL)
 		return -1;
 	return remove_in_dir(env, dir, profile_name, PH_AA_OP_POLICY_LOAD, what, err);
@@ -273,7 +286,8 @@ int ph_aa_ns_remove_via_toplevel(const struct ph_aa_env *env, const char *name, 
 	cleanup_free char *aafs = NULL;
 	if (ph_aa_env_apparmorfs(env, &aafs, err) < 0)
 		return ph_error_wrap(err, "remove policy namespace `%s`", name);
-	cleanup_free char *what = ph_aa_pathf(err, "remove policy namespace `%s` (top level)", name);
+	cleanup_free char *what =
+	    ph_aa_pathf(err, "remove policy namespace `%s` (top level)", name);
 	cleanup_free char *fqname = ph_aa_pathf(err, ":%s:", name);
 	if (what == NULL || fqname == NULL)
 		return -1;

@@ -38,21 +38,28 @@ int ph_aa_policy_compile(const char *parser, const char *profile_path, const cha
 			 const char *features_path, const char *out_path, ph_error_t *err);
 
 /* The same, placing every profile in namespace `ns` (-n <ns>). */
+/* ph_aa_policy_compile_in_ns() with flags: PH_AA_COMPILE_COMPLAIN loads
+ * every profile of the file in complain mode (apparmor_parser -C). */
+#define PH_AA_COMPILE_COMPLAIN 1u
+int ph_aa_policy_compile_flags(const char *parser, const char *profile_path,
+			       const char *include_dir, const char *features_path, const char *ns,
+			       unsigned flags, const char *out_path, ph_error_t *err);
+
 int ph_aa_policy_compile_in_ns(const char *parser, const char *profile_path,
 			       const char *include_dir, const char *features_path, const char *ns,
 			       const char *out_path, ph_error_t *err);
 
 /* Load (or replace) compiled policy into existing namespace `ns`
  * through its own .replace. */
-int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char *blob,
-			 size_t len, ph_error_t *err);
+int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char *blob, size_t len,
+			 ph_error_t *err);
 
 /* Load compiled policy through the top-level .replace.  Every profile of
  * `blob` must be in namespace `ns` (compiled with -n, or patched with
  * ph_aa_blob_set_ns()): a blob without one would replace profiles of the
  * caller's own namespace. */
-int ph_aa_policy_load_via_toplevel(const struct ph_aa_env *env, const char *ns,
-				   const char *blob, size_t len, ph_error_t *err);
+int ph_aa_policy_load_via_toplevel(const struct ph_aa_env *env, const char *ns, const char *blob,
+				   size_t len, ph_error_t *err);
 
 /* Remove profile `profile_name` from namespace `ns` (its .remove).  A
  * missing profile is success. */

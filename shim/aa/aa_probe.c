@@ -129,7 +129,7 @@ static bool in_user_namespace(const struct ph_aa_env *env)
 /* lsm_list_modules(NULL, &0, 0) answers E2BIG with the needed size on
  * Linux >= 6.8 and writes nothing else; ENOSYS before (or under a seccomp
  * filter that hides it). */
-static bool lsm_syscalls_present(void)
+bool ph_aa_lsm_syscalls_present(void)
 {
 	uint32_t size = 0;
 	long r = syscall(__NR_lsm_list_modules, NULL, &size, 0);
@@ -153,8 +153,8 @@ static enum ph_aa_caller_kind caller_kind(const struct ph_aa_probe *p)
 
 int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err)
 {
-	struct ph_aa_probe p = {.ns_level = -1, .userns_visible_depth = -1,
-				.unprivileged_userns_policy = -1};
+	struct ph_aa_probe p = {
+	    .ns_level = -1, .userns_visible_depth = -1, .unprivileged_userns_policy = -1};
 	cleanup_error ph_error_t ignored = NULL;
 
 	p.enabled = read_flag(env->sys, "module/apparmor/parameters/enabled");
@@ -190,12 +190,11 @@ int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t
 			goto fail;
 		p.attr_apparmor_dir = ph_aa_is_dir(dir) == 0;
 	}
-	p.lsm_syscalls = lsm_syscalls_present();
 	p.cap_mac_admin = has_cap_mac_admin();
 	p.userns_visible_depth = userns_visible_depth(env);
 	p.in_userns = in_user_namespace(env);
 	p.unprivileged_userns_policy =
-		read_int(env->proc, "sys/kernel/unprivileged_userns_apparmor_policy", -1);
+	    read_int(env->proc, "sys/kernel/unprivileged_userns_apparmor_policy", -1);
 	if (p.enabled && ph_aa_current_label(env, 0, &p.label, &p.mode, &ignored) < 0) {
 		ph_error_free(&ignored);
 		p.label = p.mode = NULL;
@@ -251,13 +250,17 @@ char *ph_aa_admin_denial_hint(const struct ph_aa_probe *p)
 		return NULL;
 	const char *sep = "";
 	if (p->lock_policy) {
-		fprintf(f, "%spolicy is locked (apparmor lock_policy=Y): nothing changes until "
-			   "reboot", sep);
+		fprintf(f,
+			"%spolicy is locked (apparmor lock_policy=Y): nothing changes until "
+			"reboot",
+			sep);
 		sep = "; ";
 	}
 	if (!p->cap_mac_admin) {
-		fprintf(f, "%sCAP_MAC_ADMIN is not in the effective set: run phoenix as root "
-			   "with CAP_MAC_ADMIN", sep);
+		fprintf(f,
+			"%sCAP_MAC_ADMIN is not in the effective set: run phoenix as root "
+			"with CAP_MAC_ADMIN",
+			sep);
 		sep = "; ";
 	}
 	if (p->label != NULL && strcmp(p->label, "unconfined") != 0 &&
@@ -267,22 +270,27 @@ char *ph_aa_admin_denial_hint(const struct ph_aa_probe *p)
 		sep = "; ";
 	}
 	if (p->ns_stacked) {
-		fprintf(f, "%severy profile stacked on the caller's namespace (such as the LXC "
-			   "container's profile on the host) must allow `capability mac_admin,`",
+		fprintf(f,
+			"%severy profile stacked on the caller's namespace (such as the LXC "
+			"container's profile on the host) must allow `capability mac_admin,`",
 			sep);
 		sep = "; ";
 	}
 	if (p->in_userns) {
 		if (p->unprivileged_userns_policy == 0) {
-			fprintf(f, "%sunprivileged_userns_apparmor_policy=0: set "
-				   "/proc/sys/kernel/unprivileged_userns_apparmor_policy to 1 on the "
-				   "host", sep);
+			fprintf(f,
+				"%sunprivileged_userns_apparmor_policy=0: set "
+				"/proc/sys/kernel/unprivileged_userns_apparmor_policy to 1 on the "
+				"host",
+				sep);
 			sep = "; ";
 		}
-		fprintf(f, "%sthe caller runs in a user namespace, whose depth must equal the "
-			   "policy namespace level (.ns_level = %d), and where the per-namespace "
-			   "policy files (root-owned, 0640) are refused by file permissions: load "
-			   "through the top-level .replace instead", sep, p->ns_level);
+		fprintf(f,
+			"%sthe caller runs in a user namespace, whose depth must equal the "
+			"policy namespace level (.ns_level = %d), and where the per-namespace "
+			"policy files (root-owned, 0640) are refused by file permissions: load "
+			"through the top-level .replace instead",
+			sep, p->ns_level);
 		sep = "; ";
 	}
 	if (sep[0] == '\0')

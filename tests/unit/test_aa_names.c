@@ -17,8 +17,8 @@ static bool ns_name_shape_ok(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			  c == '_' || c == '.' || c == '-';
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 		if (!ok)
 			return false;
 	}
@@ -38,8 +38,8 @@ static void test_fnv(void)
 
 static void test_name_valid(void)
 {
-	static const char *const good[] = {"a", "Z9", "0abc", "phoenix-default", "docker_default",
-					   "a.b+c-d_e", "phx-0123abcd-c1"};
+	static const char *const good[] = {
+	    "a", "Z9", "0abc", "phoenix-default", "docker_default", "a.b+c-d_e", "phx-0123abcd-c1"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CHECK(ph_aa_name_valid(good[i]));
 
@@ -52,13 +52,52 @@ static void test_name_valid(void)
 	huge[5000] = '\0';
 	CHECK(ph_aa_name_valid(long_ok));
 	static const char *const bad[] = {
-		"",         "&p",      "p&q",        ":ns:",      ":ns:p",    "ns:p",
-		"a//b",     "a/b",     "/abs",       "p\n",       "p\nq",     "p q",
-		" p",       "p\t",     "p^hat",      "p'",        "p\"",      "p`",
-		"-p",       ".p",      "_p",         "+p",        "..",       ".",
-		"p\\q",     "p*",      "p?",         "p[1]",      "p{a,b}",   "p=x",
-		"p,q",      "p;q",     "p\x7f",      "p\x01",     "p\xc3\xa9", "p)",
-		"p (enforce)", "unconfined//&:x:y", "p!", "p#", "p$", "p%", "p@", "p|", "p<", "p>",
+	    "",
+	    "&p",
+	    "p&q",
+	    ":ns:",
+	    ":ns:p",
+	    "ns:p",
+	    "a//b",
+	    "a/b",
+	    "/abs",
+	    "p\n",
+	    "p\nq",
+	    "p q",
+	    " p",
+	    "p\t",
+	    "p^hat",
+	    "p'",
+	    "p\"",
+	    "p`",
+	    "-p",
+	    ".p",
+	    "_p",
+	    "+p",
+	    "..",
+	    ".",
+	    "p\\q",
+	    "p*",
+	    "p?",
+	    "p[1]",
+	    "p{a,b}",
+	    "p=x",
+	    "p,q",
+	    "p;q",
+	    "p\x7f",
+	    "p\x01",
+	    "p\xc3\xa9",
+	    "p)",
+	    "p (enforce)",
+	    "unconfined//&:x:y",
+	    "p!",
+	    "p#",
+	    "p$",
+	    "p%",
+	    "p@",
+	    "p|",
+	    "p<",
+	    "p>",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (ph_aa_name_valid(bad[i]))
@@ -101,13 +140,14 @@ static void test_ns_name(void)
 	CHECK(ns_name_shape_ok(a));
 
 	/* Odd ids are hashed: FNV-1a 64, prefixed with x. */
-	static const char *const odd[] = {"a b", "../../etc", "ns:x", "x//&y", "-leading",
-					  ".hidden", "tab\there", "nl\n", "é", "&", ":", "/",
-					  "_under"};
+	static const char *const odd[] = {"a b",     "../../etc", "ns:x",  "x//&y", "-leading",
+					  ".hidden", "tab\there", "nl\n",  "é",	    "&",
+					  ":",	     "/",	  "_under"};
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
 		CHECK(ph_aa_ns_name("/run/phoenix", odd[i], a, sizeof(a), &err) == 0);
-		snprintf(expect, sizeof(expect), "x%016llx",
-			 (unsigned long long)ph_aa_fnv1a64(PH_AA_FNV64_INIT, odd[i], strlen(odd[i])));
+		snprintf(
+		    expect, sizeof(expect), "x%016llx",
+		    (unsigned long long)ph_aa_fnv1a64(PH_AA_FNV64_INIT, odd[i], strlen(odd[i])));
 		CHECK_STR(a + PH_AA_SCOPE_PREFIX_LEN, expect);
 		CHECK(ns_name_shape_ok(a));
 	}

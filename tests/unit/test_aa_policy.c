@@ -20,12 +20,12 @@
 static const char *parser;
 
 static const char profile_text[] =
-	"profile phoenix-test flags=(attach_disconnected,mediate_deleted) {\n"
-	"  include <local/phoenix-test-base>\n"
-	"  file,\n"
-	"  deny /proc/sys/kernel/** w,\n"
-	"  signal (receive) peer=unconfined,\n"
-	"}\n";
+    "profile phoenix-test flags=(attach_disconnected,mediate_deleted) {\n"
+    "  include <local/phoenix-test-base>\n"
+    "  file,\n"
+    "  deny /proc/sys/kernel/** w,\n"
+    "  signal (receive) peer=unconfined,\n"
+    "}\n";
 
 static const char *find_parser(void)
 {
@@ -250,8 +250,8 @@ static void test_load(void)
 	/* Into a namespace that does not exist. */
 	CHECK(ph_aa_policy_load_ns(&s.env, NS, blob, len, &err) < 0);
 	CHECK(err != NULL && err->status == ENOENT);
-	CHECK_ERR(err, "load policy into namespace `" NS "`: policy namespace `" NS
-		       "` does not exist");
+	CHECK_ERR(err,
+		  "load policy into namespace `" NS "`: policy namespace `" NS "` does not exist");
 	ph_error_free(&err);
 
 	/* Into its .replace, in one write of the whole blob. */
@@ -265,8 +265,8 @@ static void test_load(void)
 
 	/* The cached way, end to end. */
 	sim_write(&s, NS_DIR "/.replace", "");
-	CHECK(ph_aa_policy_load_cached(&s.env, cache, parser, profiles, "phoenix-test", NS,
-				       &err) == 0);
+	CHECK(ph_aa_policy_load_cached(&s.env, cache, parser, profiles, "phoenix-test", NS, &err) ==
+	      0);
 	written = sim_read_len(&s, NS_DIR "/.replace", &wlen);
 	CHECK(wlen == len && written != NULL && memcmp(written, blob, len) == 0);
 	free(written);
@@ -310,8 +310,8 @@ static void test_toplevel(void)
 	sim_abs(&s, out, "direct.bin");
 
 	/* A template filled in for NS is what the parser compiles for NS. */
-	CHECK(ph_aa_policy_cached_for_ns(&s.env, cache, parser, profiles, "phoenix-test", NS,
-					 &blob, &len, &hit, &err) == 0);
+	CHECK(ph_aa_policy_cached_for_ns(&s.env, cache, parser, profiles, "phoenix-test", NS, &blob,
+					 &len, &hit, &err) == 0);
 	CHECK(!hit);
 	CHECK(count_entries(&s, "cache/phoenix-test.*.nstpl") == 1);
 	char features[PATH_MAX];

@@ -84,7 +84,7 @@ SIM_FN void sim_write(const struct sim *s, const char *rel, const char *content)
 }
 
 SIM_FN void sim_writef(const struct sim *s, const char *rel, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 SIM_FN void sim_writef(const struct sim *s, const char *rel, const char *fmt, ...)
 {
 	char *content = NULL;
@@ -158,9 +158,9 @@ SIM_FN void sim_symlink(const struct sim *s, const char *target, const char *rel
 SIM_FN void sim_mountinfo(const struct sim *s, bool securityfs)
 {
 	static const char base[] =
-		"22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
-		"23 1 0:22 / /sys rw,nosuid,nodev,noexec,relatime shared:2 - sysfs sysfs rw\n"
-		"30 23 0:26 / /sys/fs/cgroup rw,nosuid shared:4 - cgroup2 cgroup2 rw\n";
+	    "22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
+	    "23 1 0:22 / /sys rw,nosuid,nodev,noexec,relatime shared:2 - sysfs sysfs rw\n"
+	    "30 23 0:26 / /sys/fs/cgroup rw,nosuid shared:4 - cgroup2 cgroup2 rw\n";
 	if (!securityfs) {
 		sim_write(s, "mountinfo", base);
 		return;
