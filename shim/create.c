@@ -189,8 +189,11 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	recorded = true;
 	if (ph_confine_setup(ctx, &c, &choice, err) < 0)
 		goto fail;
-	if (ph_spec_set_apparmor_profile(spec, choice.name, err) < 0 ||
-	    ph_spec_save(spec, err) < 0)
+	if (ph_spec_set_apparmor_profile(spec, choice.name, err) < 0)
+		goto fail;
+	if (ctx->config.poststop_hook && ph_hook_inject(ctx, spec, c.root, err) < 0)
+		goto fail;
+	if (ph_spec_save(spec, err) < 0)
 		goto fail;
 
 	struct create_child cc = { &c, bundle_fd, bundle };

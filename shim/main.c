@@ -40,6 +40,8 @@ static int dispatch(struct ph_context *ctx, ph_error_t *err)
 		return ph_cmd_check(ctx, err);
 	case PH_CMD_GC:
 		return ph_cmd_gc(ctx, err);
+	case PH_CMD_HOOK:
+		return ph_cmd_hook(ctx, err);
 	case PH_CMD_DENIALS:
 		return ph_cmd_denials(ctx, err);
 	case PH_CMD_HOST:

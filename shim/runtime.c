@@ -134,8 +134,16 @@ int ph_runtime_exec(const struct ph_runtime *rt, char **argv, ph_error_t *err)
 
 static volatile sig_atomic_t child_pid;
 
-static void forward_signal(int sig)
+/* Signals sent to phoenix (kill(2) from containerd, systemd, a user) are
+ * passed to the runtime.  Those the kernel raises for a terminal's
+ * foreground process group (Ctrl-C, window size) already reach the
+ * runtime, which is in the same group: forwarding them too would deliver
+ * them twice. */
+static void forward_signal(int sig, siginfo_t *info, void *ucontext)
 {
+	(void)ucontext;
+	if (info && info->si_code == SI_KERNEL)
+		return;
 	if (child_pid > 0)
 		kill((pid_t)child_pid, sig);
 }
@@ -147,8 +155,8 @@ static void install_forwarding(struct sigaction *old)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = forward_signal;
-	sa.sa_flags = SA_RESTART;
+	sa.sa_sigaction = forward_signal;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
 		sigaction(forwarded_signals[i], &sa, &old[i]);

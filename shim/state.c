@@ -74,7 +74,19 @@ int ph_state_open(const char *state_dir, int *dirfd, ph_error_t *err)
 	return open_dir_chain(state_dir, dirfd, err);
 }
 
+static int lock_file(int dirfd, const char *ns, int op, int *lockfd, ph_error_t *err);
+
 int ph_state_lock(int dirfd, const char *ns, int *lockfd, ph_error_t *err)
+{
+	return lock_file(dirfd, ns, LOCK_EX, lockfd, err);
+}
+
+int ph_state_trylock(int dirfd, const char *ns, int *lockfd, ph_error_t *err)
+{
+	return lock_file(dirfd, ns, LOCK_EX | LOCK_NB, lockfd, err);
+}
+
+static int lock_file(int dirfd, const char *ns, int op, int *lockfd, ph_error_t *err)
 {
 	char name[300];
 	if (snprintf(name, sizeof(name), "%s.lock", ns) >= (int)sizeof(name))
@@ -82,9 +94,14 @@ int ph_state_lock(int dirfd, const char *ns, int *lockfd, ph_error_t *err)
 	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return ph_error_make(err, errno, "open lock `%s`", name);
-	while (flock(fd, LOCK_EX) < 0) {
+	*lockfd = -1;
+	while (flock(fd, op) < 0) {
 		if (errno == EINTR)
 			continue;
+		if (errno == EWOULDBLOCK) {
+			close(fd);
+			return 0;
+		}
 		int e = errno;
 		close(fd);
 		return ph_error_make(err, e, "lock `%s`", name);

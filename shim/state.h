@@ -34,6 +34,9 @@ void ph_container_state_release(struct ph_container_state *st);
 int ph_state_open(const char *state_dir, int *dirfd, ph_error_t *err);
 /* Take the container's lock; *lockfd is released by closing it. */
 int ph_state_lock(int dirfd, const char *ns, int *lockfd, ph_error_t *err);
+/* Like ph_state_lock, but *lockfd = -1 (and 0 returned) when another
+ * phoenix command holds the lock. */
+int ph_state_trylock(int dirfd, const char *ns, int *lockfd, ph_error_t *err);
 /* 0 and *found=false when there is no record. */
 int ph_state_load(int dirfd, const char *ns, struct ph_container_state *st, bool *found,
 		  ph_error_t *err);

@@ -15,7 +15,7 @@ teardown() {
 
 @test "unconfined caller: the container runs under phoenix-default in a namespace of its own" {
 	make_bundle "$T/b" "$PROBE_SCRIPT"
-	run "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json create --bundle "$T/b" c1
+	run phx create --bundle "$T/b" c1
 	assert_success
 	ns=$(ns_of c1)
 	[ -n "$ns" ]
@@ -25,7 +25,7 @@ teardown() {
 	! grep -q '^phoenix-default ' "$AAFS/profiles"
 	# config.json now names the in-namespace profile
 	jq -e '.process.apparmorProfile == "phoenix-default"' "$T/b/config.json"
-	run "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json start c1
+	run phx start c1
 	assert_success
 	wait_file "$T/b/rootfs/ready"
 	assert_equal "$(cat "$T/b/rootfs/label")" "phoenix-default (enforce)"
@@ -35,71 +35,71 @@ teardown() {
 	assert_equal "$(cat "$T/b/rootfs/denied.status")" 1
 	grep -q 'Permission denied' "$T/b/rootfs/denied.err"
 	run denials_since "name=\"/phoenix-denied/secret\""
-	assert_output --partial "profile=\":$ns:phoenix-default\""
+	assert_output --partial "namespace=\"root//$ns\" profile=\"phoenix-default\""
 }
 
 @test "delete removes the namespace; a second delete (as containerd does) is harmless" {
 	make_bundle "$T/b" 'exec sleep 1000'
-	"$PHOENIX" --root "$ROOT" create --bundle "$T/b" c2
-	"$PHOENIX" --root "$ROOT" start c2
+	phx create --bundle "$T/b" c2
+	phx start c2
 	ns=$(ns_of c2)
 	[ -d "$AAFS/policy/namespaces/$ns" ]
 	[ -f "$T/state/$ns.json" ]
-	"$PHOENIX" --root "$ROOT" kill c2 KILL
+	phx kill c2 KILL
 	for _ in $(seq 50); do [ "$(runc --root "$ROOT" state c2 | jq -r .status)" = stopped ] && break; sleep 0.1; done
-	run "$PHOENIX" --root "$ROOT" delete c2
+	run phx delete c2
 	assert_success
 	[ ! -d "$AAFS/policy/namespaces/$ns" ]
 	[ ! -f "$T/state/$ns.json" ]
-	run "$PHOENIX" --root "$ROOT" delete c2
+	run phx delete c2
 	assert_failure # runc's own "container does not exist"
 	[ -z "$(phx_namespaces)" ]
 }
 
 @test "delete --force of a running container reaps the namespace only after the runtime" {
 	make_bundle "$T/b" 'exec sleep 1000'
-	"$PHOENIX" --root "$ROOT" run -d --bundle "$T/b" c3
+	phx run -d --bundle "$T/b" c3
 	ns=$(ns_of c3)
 	[ -n "$ns" ]
-	run "$PHOENIX" --root "$ROOT" delete --force c3
+	run phx delete --force c3
 	assert_success
 	[ -z "$(phx_namespaces)" ]
 }
 
 @test "exec enters the same namespace with the same profile" {
 	make_bundle "$T/b" 'exec sleep 1000'
-	"$PHOENIX" --root "$ROOT" run -d --bundle "$T/b" c4
+	phx run -d --bundle "$T/b" c4
 	ns=$(ns_of c4)
-	run "$PHOENIX" --root "$ROOT" exec c4 cat /proc/self/attr/current
+	run phx exec c4 cat /proc/self/attr/current
 	assert_success
-	assert_output "phoenix-default (enforce)"
+	assert_equal "$(cat "$T/out")" "phoenix-default (enforce)"
 	# a --process file as Docker writes it (docker-default) is rewritten
 	cat >"$T/p.json" <<-'JSON'
 		{"terminal": false, "user": {"uid": 0, "gid": 0}, "cwd": "/",
 		 "args": ["cat", "/proc/self/attr/current"], "env": ["PATH=/bin"],
 		 "apparmorProfile": "docker-default"}
 	JSON
-	run "$PHOENIX" --root "$ROOT" exec --process "$T/p.json" c4
+	run phx exec --process "$T/p.json" c4
 	assert_success
-	assert_output "phoenix-default (enforce)"
+	assert_equal "$(cat "$T/out")" "phoenix-default (enforce)"
 	jq -e '.apparmorProfile == "phoenix-default"' "$T/p.json"
 	# detached with a pid file (containerd's form): verified label
-	"$PHOENIX" --root "$ROOT" exec --detach --pid-file "$T/exec.pid" c4 sleep 100
+	phx exec --detach --pid-file "$T/exec.pid" c4 sleep 100
 	assert_equal "$(cat /proc/"$(cat "$T/exec.pid")"/attr/current)" ":$ns:phoenix-default (enforce)"
 	# an exec may not change the container's profile
 	jq '.apparmorProfile = "phoenix-test-custom"' "$T/p.json" >"$T/p2.json"
-	run "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json exec --process "$T/p2.json" c4
+	run phx exec --process "$T/p2.json" c4
 	assert_failure
-	jq -e 'select(.level=="error") | .msg | contains("cannot change the container'"'"'s profile")' "$T/log"
-	run "$PHOENIX" --root "$ROOT" exec --apparmor unconfined c4 true
+	log_error | grep -qF -- "cannot change the container's profile"
+	run phx exec --apparmor unconfined c4 true
 	assert_failure
 }
 
 @test "run in the foreground: exit status returned, namespace reaped afterwards" {
 	make_bundle "$T/b" 'cat /proc/self/attr/current; exit 5'
-	run "$PHOENIX" --root "$ROOT" run --bundle "$T/b" c5
+	run phx run --bundle "$T/b" c5
 	assert_equal "$status" 5
-	assert_output "phoenix-default (enforce)"
+	assert_equal "$(cat "$T/out")" "phoenix-default (enforce)"
 	[ -z "$(phx_namespaces)" ]
 	[ -z "$(ls "$T/state"/*.json 2>/dev/null)" ]
 }
@@ -109,19 +109,22 @@ teardown() {
 	cp -r "$REPO/profiles/container/abstractions" "$T/profiles/"
 	make_bundle "$T/b" 'cat /proc/self/attr/current; cat /phoenix-custom-denied/secret; echo status=$?'
 	jq '.process.apparmorProfile = "phoenix-test-custom"' "$T/b/config.json" >"$T/c" && mv "$T/c" "$T/b/config.json"
-	run "$PHOENIX" --root "$ROOT" run --bundle "$T/b" c6
+	run phx run --bundle "$T/b" c6
+	run cat "$T/out"
 	assert_line "phoenix-test-custom (enforce)"
 	assert_line "status=1"
 	# unconfined (default policy "namespace"): the namespace's own unconfined
 	make_bundle "$T/u" 'cat /proc/self/attr/current; cat /phoenix-denied/secret >/dev/null; echo status=$?'
 	jq '.process.apparmorProfile = "unconfined"' "$T/u/config.json" >"$T/c" && mv "$T/c" "$T/u/config.json"
-	run "$PHOENIX" --root "$ROOT" run --bundle "$T/u" c7
+	run phx run --bundle "$T/u" c7
+	run cat "$T/out"
 	assert_line "unconfined"
 	assert_line "status=0"
 	# policy "default": the default profile instead
 	write_config '{"unconfined": "default"}'
 	jq '.process.apparmorProfile = "unconfined"' "$T/u/config.json" >"$T/c" && mv "$T/c" "$T/u/config.json"
-	run "$PHOENIX" --root "$ROOT" run --bundle "$T/u" c8
+	run phx run --bundle "$T/u" c8
+	run cat "$T/out"
 	assert_line "phoenix-default (enforce)"
 	[ -z "$(phx_namespaces)" ]
 }
@@ -130,14 +133,14 @@ teardown() {
 	load_host_profile phoenix-test-host
 	mkdir -p "$AAFS/policy/namespaces/ct"
 	make_bundle "$T/b" "$PROBE_SCRIPT"
-	stacked=(aa-exec -p 'phoenix-test-host//&:ct:unconfined' --)
-	run "${stacked[@]}" "$PHOENIX" --root "$ROOT" create --bundle "$T/b" c10
+	stacked='phoenix-test-host//&:ct:unconfined'
+	run phx_as "$stacked" create --bundle "$T/b" c10
 	assert_success
 	# the namespace is a child of ct, not of the root namespace
 	ns=$(ns_of c10 ct)
 	[ -n "$ns" ]
 	[ -z "$(ns_of c10)" ]
-	run "${stacked[@]}" "$PHOENIX" --root "$ROOT" start c10
+	run phx_as "$stacked" start c10
 	assert_success
 	wait_file "$T/b/rootfs/ready"
 	pid=$(container_pid c10)
@@ -149,7 +152,7 @@ teardown() {
 	assert_equal "$(cat "$T/b/rootfs/host-denied.status")" 1
 	run denials_since 'name="/phoenix-host-denied/secret"'
 	assert_output --partial 'profile="phoenix-test-host"'
-	run "${stacked[@]}" "$PHOENIX" --root "$ROOT" delete --force c10
+	run phx_as "$stacked" delete --force c10
 	assert_success
 	[ -z "$(phx_namespaces ct)" ]
 	rmdir "$AAFS/policy/namespaces/ct"
@@ -158,29 +161,29 @@ teardown() {
 @test "confined root-namespace caller: refused by default, bounded stack with the switch" {
 	load_host_profile phoenix-test-host
 	make_bundle "$T/b" "$PROBE_SCRIPT"
-	run aa-exec -p phoenix-test-host -- "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json create --bundle "$T/b" c11
+	run phx_as phoenix-test-host create --bundle "$T/b" c11
 	assert_failure
-	jq -e 'select(.level=="error") | .msg | contains("confined by `phoenix-test-host` in the root policy namespace")' "$T/log"
-	jq -e 'select(.level=="error") | .msg | contains("allowRootNamespaceStack")' "$T/log"
+	log_error | grep -qF -- "confined by \`phoenix-test-host\` in the root policy namespace"
+	log_error | grep -qF -- "allowRootNamespaceStack"
 	[ -z "$(phx_namespaces)" ]
 	write_config '{"allowRootNamespaceStack": true}'
-	run aa-exec -p phoenix-test-host -- "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json run -d --bundle "$T/b" c11
+	run phx_as phoenix-test-host run -d --bundle "$T/b" c11
 	assert_success
-	jq -e 'select(.level=="warning") | .msg | contains("allowRootNamespaceStack")' "$T/log"
+	jq -r 'select(.level=="warning") | .msg' "$T/log" | grep -qF -- "allowRootNamespaceStack"
 	wait_file "$T/b/rootfs/ready"
 	ns=$(ns_of c11)
 	pid=$(container_pid c11)
 	assert_equal "$(cat /proc/"$pid"/attr/current)" "phoenix-test-host//&:$ns:phoenix-default (enforce)"
 	assert_equal "$(cat "$T/b/rootfs/host-denied.status")" 1
 	assert_equal "$(cat "$T/b/rootfs/denied.status")" 1
-	aa-exec -p phoenix-test-host -- "$PHOENIX" --root "$ROOT" delete --force c11
+	phx_as phoenix-test-host delete --force c11
 	[ -z "$(phx_namespaces)" ]
 }
 
 @test "a runtime failure after the namespace was created leaves nothing behind" {
 	make_bundle "$T/b" 'true'
 	jq '.root.path = "/nonexistent-rootfs"' "$T/b/config.json" >"$T/c" && mv "$T/c" "$T/b/config.json"
-	run "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json create --bundle "$T/b" c12
+	run phx create --bundle "$T/b" c12
 	assert_failure
 	[ -z "$(phx_namespaces)" ]
 	[ -z "$(ls "$T/state"/*.json 2>/dev/null)" ]
@@ -196,7 +199,7 @@ teardown() {
 	SH
 	chmod +x "$T/slow-runtime"
 	make_bundle "$T/b" 'true'
-	PHOENIX_RUNTIME=$T/slow-runtime "$PHOENIX" --root "$ROOT" create --bundle "$T/b" c13 &
+	PHOENIX_RUNTIME=$T/slow-runtime phx create --bundle "$T/b" c13 &
 	pid=$!
 	wait_file "$T/runtime.pid"
 	ns=$(ns_of c13)
@@ -204,17 +207,19 @@ teardown() {
 	kill -9 "$pid"
 	wait "$pid" || true
 	# the runtime phoenix started runs in the namespace: gc keeps it
-	run env PHOENIX_RUNTIME="$T/slow-runtime" "$PHOENIX" --root "$ROOT" gc
+	PHOENIX_RUNTIME="$T/slow-runtime" run phx gc
 	assert_success
+	run cat "$T/out"
 	assert_output --partial "busy     $ns (container c13)"
 	[ -d "$AAFS/policy/namespaces/$ns" ]
 	kill -9 "$(cat "$T/runtime.pid")"
 	sleep 0.2
-	run env PHOENIX_RUNTIME="$T/slow-runtime" "$PHOENIX" --root "$ROOT" gc --dry-run
+	PHOENIX_RUNTIME="$T/slow-runtime" run phx gc --dry-run
 	assert_success
+	run cat "$T/out"
 	assert_output --partial "would remove $ns"
 	[ -d "$AAFS/policy/namespaces/$ns" ]
-	run env PHOENIX_RUNTIME="$T/slow-runtime" "$PHOENIX" --root "$ROOT" gc
+	PHOENIX_RUNTIME="$T/slow-runtime" run phx gc
 	assert_success
 	[ -z "$(phx_namespaces)" ]
 	[ -z "$(ls "$T/state"/*.json 2>/dev/null)" ]
@@ -222,29 +227,30 @@ teardown() {
 
 @test "gc keeps the namespaces of live containers" {
 	make_bundle "$T/b" 'exec sleep 1000'
-	"$PHOENIX" --root "$ROOT" run -d --bundle "$T/b" c14
-	run "$PHOENIX" --root "$ROOT" gc
+	phx run -d --bundle "$T/b" c14
+	run phx gc
 	assert_success
+	run cat "$T/out"
 	assert_output --partial "0 removed, 1 kept"
 	[ -n "$(ns_of c14)" ]
-	"$PHOENIX" --root "$ROOT" delete --force c14
+	phx delete --force c14
 }
 
 @test "the verification kills a container whose process does not carry the planned label" {
 	make_bundle "$T/b" 'exec sleep 1000'
-	"$PHOENIX" --root "$ROOT" create --bundle "$T/b" c15
+	phx create --bundle "$T/b" c15
 	# tamper: the bundle's profile is switched to the namespace's unconfined
 	# behind phoenix's back, as a runtime that skipped AppArmor would
 	ns=$(ns_of c15)
 	runc --root "$ROOT" delete --force c15
 	jq '.process.apparmorProfile = "unconfined"' "$T/b/config.json" >"$T/c" && mv "$T/c" "$T/b/config.json"
 	runc --root "$ROOT" create --bundle "$T/b" c15
-	run "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json start c15
+	run phx start c15
 	assert_failure
-	jq -e 'select(.level=="error") | .msg | contains("confinement check failed, container killed")' "$T/log"
+	log_error | grep -qF -- "confinement check failed, container killed"
 	for _ in $(seq 50); do [ "$(runc --root "$ROOT" state c15 | jq -r .status)" = stopped ] && break; sleep 0.1; done
 	assert_equal "$(runc --root "$ROOT" state c15 | jq -r .status)" stopped
-	"$PHOENIX" --root "$ROOT" delete --force c15
+	phx delete --force c15
 	[ -z "$(phx_namespaces)" ]
 }
 
@@ -256,13 +262,13 @@ teardown() {
 		ln -s "$T/b/rootfs" "$T/p$i/rootfs"
 	done
 	for i in $(seq 32); do
-		"$PHOENIX" --root "$ROOT" run -d --bundle "$T/p$i" "par$i" >"$T/out$i" 2>&1 &
+		phx run -d --bundle "$T/p$i" "par$i" >"$T/out$i" 2>&1 &
 	done
 	wait
 	assert_equal "$(runc --root "$ROOT" list -q | wc -l)" 32
 	assert_equal "$(phx_namespaces | wc -l)" 32
 	for i in $(seq 32); do
-		"$PHOENIX" --root "$ROOT" delete --force "par$i" &
+		phx delete --force "par$i" &
 	done
 	wait
 	assert_equal "$(phx_namespaces | wc -l)" 0
@@ -271,8 +277,8 @@ teardown() {
 @test "crun through phoenix: same label" {
 	write_config '{"runtime": "/usr/bin/crun"}'
 	make_bundle "$T/b" 'cat /proc/self/attr/current'
-	run "$PHOENIX" --root "$T/crun-root" run --bundle "$T/b" k1
+	ROOT=$T/crun-root run phx run --bundle "$T/b" k1
 	assert_success
-	assert_output "phoenix-default (enforce)"
+	assert_equal "$(cat "$T/out")" "phoenix-default (enforce)"
 	[ -z "$(phx_namespaces)" ]
 }

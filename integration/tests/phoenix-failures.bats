@@ -23,7 +23,7 @@ expect_create_failure() {
 	local want=$1
 	shift
 	rm -f "$T/log"
-	run "$@" "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json create --bundle "$T/b" f1
+	run "$@" phx create --bundle "$T/b" f1 </dev/null >/dev/null 2>&1
 	assert_failure
 	run jq -r 'select(.level=="error") | .msg' "$T/log"
 	assert_output --partial "$want"
@@ -74,13 +74,13 @@ expect_create_failure() {
 }
 
 @test "exec into a container whose namespace vanished: label not found" {
-	"$PHOENIX" --root "$ROOT" run -d --bundle "$T/b" f2
+	phx run -d --bundle "$T/b" f2
 	ns=$(ns_of f2)
 	# only possible behind phoenix's back: the kernel lets rmdir remove a
 	# namespace with tasks (they fall back to its unconfined)
 	rmdir "$AAFS/policy/namespaces/$ns"
-	run "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json exec f2 true
+	run phx exec f2 true
 	assert_failure
-	jq -e 'select(.level=="error") | .msg | contains("not found")' "$T/log"
+	log_error | grep -qF -- "not found"
 	runc --root "$ROOT" delete --force f2
 }

@@ -28,12 +28,37 @@ write_config() {
 }
 
 phx_teardown() {
-	local id
+	local id ns
 	for id in $(runc --root "$ROOT" list -q 2>/dev/null); do
-		runc --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+		"$PHOENIX" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 ||
+			runc --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
 	done
-	# namespaces this test made (none must be left: tests assert it)
+	# each test starts without phoenix namespaces (tests that leave one
+	# on purpose have asserted what they needed by now)
+	for ns in $(phx_namespaces); do
+		rmdir "$AAFS/policy/namespaces/$ns" 2>/dev/null || true
+	done
 	rm -rf "$T"
+}
+
+# phx ARGS: phoenix with this test's runtime root and a JSON --log, its
+# stdio on files: a container created with `run`'s pipe as its stdout would
+# hold that pipe open and `run` would never return.  Output: $T/out, $T/err;
+# the --log: $T/log.
+phx() {
+	"$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json "$@" </dev/null >"$T/out" 2>"$T/err"
+}
+
+# phx_as LABEL ARGS: phx run by a process confined by LABEL (aa-exec).
+phx_as() {
+	local label=$1
+	shift
+	aa-exec -p "$label" -- "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json "$@" </dev/null >"$T/out" 2>"$T/err"
+}
+
+# The last error phoenix (or runc) wrote to the --log.
+log_error() {
+	jq -r 'select(.level=="error") | .msg' "$T/log" | tail -n 1
 }
 
 # The phoenix namespaces below the root namespace, or below $1.

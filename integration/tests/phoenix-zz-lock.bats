@@ -14,7 +14,7 @@ teardown() {
 
 @test "policy locked: create fails with the reason, phoenix check explains" {
 	echo 1 >/sys/module/apparmor/parameters/lock_policy
-	run "$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json create --bundle "$T/b" l1
+	run phx create --bundle "$T/b" l1
 	assert_failure
 	run jq -r 'select(.level=="error") | .msg' "$T/log"
 	assert_output --partial "locked"
