@@ -52,9 +52,9 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/obj/shim/main.o
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h)
+HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h tests/unit/aa-fixtures/*.h)
 
-.PHONY: all deps check demo unit bats integration sanitize valgrind install clean format lint bench
+.PHONY: all deps check demo unit bats integration sanitize valgrind install clean format lint bench fuzz fuzz-long
 
 all: $(BUILD)/phoenix
 
@@ -94,11 +94,14 @@ sanitize:
 integration: $(BUILD)/phoenix
 	integration/run-suite.sh
 
+# The test command (README, .ci/run): every suite, the real-kernel one last.
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) bats
 	$(MAKE) sanitize
+	$(MAKE) fuzz
+	$(MAKE) valgrind
 	$(MAKE) integration
 
 demo: deps
@@ -106,9 +109,16 @@ demo: deps
 	integration/demo.sh
 
 install: $(BUILD)/phoenix
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(LIBEXECDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/hooks \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 $(BUILD)/phoenix $(DESTDIR)$(BINDIR)/phoenix
-	cp -R profiles/. $(DESTDIR)$(DATADIR)/profiles/
+	cp -R profiles/container profiles/host $(DESTDIR)$(DATADIR)/profiles/
+	for f in hooks/phoenix-*; do [ ! -f "$$f" ] || install -m 0755 "$$f" $(DESTDIR)$(DATADIR)/hooks/; done
+	[ ! -f man/phoenix.1 ] || install -m 0644 man/phoenix.1 $(DESTDIR)$(MANDIR)/man1/phoenix.1
+	[ ! -f man/phoenix.json.5 ] || install -m 0644 man/phoenix.json.5 $(DESTDIR)$(MANDIR)/man5/phoenix.json.5
+	[ ! -f completion/phoenix.bash ] || install -m 0644 completion/phoenix.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/phoenix
 
 format:
 	clang-format -i $(wildcard shim/*.[ch] shim/aa/*.[ch] runtime-spec/*.[ch] tests/unit/*.[ch])
@@ -118,4 +128,8 @@ lint:
 		-D_GNU_SOURCE -Ishim -Ishim/aa -Iruntime-spec shim runtime-spec
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-*
+
+# benchmarks, fuzzing and the valgrind run live beside their files
+-include bench/bench.mk
+-include tests/fuzz/fuzz.mk

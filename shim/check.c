@@ -80,7 +80,7 @@ static void check_kernel(struct report *r, const struct ph_aa_probe *p)
 		add(r, "securityfs", FAIL,
 		    "mount -t securityfs securityfs /sys/kernel/security (inside an LXC container: "
 		    "lxc.mount.entry = /sys/kernel/security sys/kernel/security none "
-		    "bind,optional 0 0, or `phoenix host`)",
+		    "rbind,optional 0 0; hooks/phoenix-lxc-config writes it)",
 		    "securityfs is not mounted");
 	if (p->enabled && p->securityfs && !p->apparmorfs)
 		add(r, "apparmorfs", FAIL, "AppArmor must be enabled at boot",
@@ -115,8 +115,8 @@ static void check_caller(struct report *r, struct ph_context *ctx, const struct 
 	if (p->caller_kind == PH_CALLER_CONFINED_ROOT) {
 		if (ctx->config.allow_root_ns_stack)
 			add(r, "transition-shape", WARN,
-			    "run the container in a policy namespace of its own (see `phoenix "
-			    "host`)",
+			    "run the container in a policy namespace of its own (see "
+			    "hooks/phoenix-lxc-config)",
 			    "confined by `%s` in the root namespace: allowRootNamespaceStack lets "
 			    "phoenix stack, and this container can load policy into the root "
 			    "namespace",
@@ -124,8 +124,8 @@ static void check_caller(struct report *r, struct ph_context *ctx, const struct 
 		else
 			add(r, "transition-shape", FAIL,
 			    "run this container in a policy namespace of its own: "
-			    "lxc.apparmor.profile = <profile>//&:<ns>:unconfined (see `phoenix "
-			    "host`); or accept the risk with allowRootNamespaceStack",
+			    "lxc.apparmor.profile = <profile>//&:<ns>:unconfined (see "
+			    "hooks/phoenix-lxc-config); or accept the risk with allowRootNamespaceStack",
 			    "confined by `%s` in the root policy namespace: phoenix refuses to "
 			    "stack there",
 			    p->label);

@@ -165,7 +165,6 @@ static const struct command commands[] = {
 	{ "check", PH_CMD_CHECK, NULL, true },
 	{ "gc", PH_CMD_GC, NULL, true },
 	{ "denials", PH_CMD_DENIALS, NULL, true },
-	{ "host", PH_CMD_HOST, NULL, true },
 	{ "hook", PH_CMD_HOOK, NULL, true },
 	{ NULL, 0, NULL, false },
 };
@@ -425,7 +424,6 @@ bool ph_cli_intercepted(const struct ph_cli *cli)
 	case PH_CMD_CHECK:
 	case PH_CMD_GC:
 	case PH_CMD_DENIALS:
-	case PH_CMD_HOST:
 	case PH_CMD_HOOK:
 		return !cli->command_help;
 	default:

@@ -44,7 +44,6 @@ enum ph_command {
 	PH_CMD_CHECK,
 	PH_CMD_GC,
 	PH_CMD_DENIALS,
-	PH_CMD_HOST,
 	PH_CMD_HOOK,
 	PH_CMD_UNKNOWN, /* a word runc may know and phoenix does not: passed through */
 };

@@ -94,7 +94,7 @@ static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, p
 				"mac_admin` in a root-namespace profile and lets containers load "
 				"policy into the host's root namespace. Run this container in a "
 				"policy namespace of its own instead (lxc.apparmor.profile = "
-				"<profile>//&:<ns>:unconfined, see `phoenix host`), or set "
+				"<profile>//&:<ns>:unconfined, see hooks/phoenix-lxc-config), or set "
 				"`allowRootNamespaceStack` in %s to accept that risk",
 				c->probe.label ? c->probe.label : "?",
 				conf->path ? conf->path : PH_CONFIG_DEFAULT_PATH);

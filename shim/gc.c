@@ -45,8 +45,16 @@ static int collect_one(struct ph_context *ctx, const struct ph_aa_env *env, int 
 		       const char *ns, bool dry_run, struct gc_counts *n, ph_error_t *err)
 {
 	cleanup_close int lockfd = -1;
-	if (ph_state_lock(dirfd, ns, &lockfd, err) < 0)
+	/* never wait: a phoenix command working on the container holds the
+	 * lock, and one stuck in a runtime that does not return must not
+	 * stop the collection of the others */
+	if (ph_state_trylock(dirfd, ns, &lockfd, err) < 0)
 		return -1;
+	if (lockfd < 0) {
+		printf("locked   %s: a phoenix command is working on it, kept\n", ns);
+		n->busy++;
+		return 0;
+	}
 	struct ph_container_state st;
 	bool found = false;
 	if (ph_state_load(dirfd, ns, &st, &found, err) < 0)

@@ -44,9 +44,6 @@ static int dispatch(struct ph_context *ctx, ph_error_t *err)
 		return ph_cmd_hook(ctx, err);
 	case PH_CMD_DENIALS:
 		return ph_cmd_denials(ctx, err);
-	case PH_CMD_HOST:
-		return ph_error_make(err, ENOSYS, "`%s` is not available in this build",
-				     cli->command_name);
 	default:
 		/* pass-through: never returns on success */
 		return ph_runtime_exec(&ctx->runtime, cli->argv, err);

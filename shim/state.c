@@ -213,6 +213,25 @@ int ph_state_remove(int dirfd, const char *ns, ph_error_t *err)
 	return 0;
 }
 
+/* Append a copy of name[0..len) to the NULL-terminated vector *v. */
+static int strv_append(char ***v, size_t *n, size_t *cap, const char *name, size_t len)
+{
+	if (*n + 2 > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		char **nv = realloc(*v, ncap * sizeof(char *));
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	char *copy = strndup(name, len);
+	if (copy == NULL)
+		return -1;
+	(*v)[(*n)++] = copy;
+	(*v)[*n] = NULL;
+	return 0;
+}
+
 int ph_state_list(int dirfd, char ***names, ph_error_t *err)
 {
 	int fd = openat(dirfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
@@ -224,33 +243,26 @@ int ph_state_list(int dirfd, char ***names, ph_error_t *err)
 		close(fd);
 		return ph_error_make(err, e, "read state directory");
 	}
-	size_t n = 0, cap = 8;
-	char **v = calloc(cap, sizeof(char *));
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int ret = strv_append(&v, &n, &cap, "", 0); /* a valid empty vector first */
+	if (ret == 0) {
+		free(v[0]);
+		v[0] = NULL;
+		n = 0;
+	}
 	struct dirent *de;
-	while (v && (de = readdir(d)) != NULL) {
+	while (ret == 0 && (de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0 || de->d_name[0] == '.')
 			continue;
-		if (n + 1 >= cap) {
-			char **nv = realloc(v, (cap *= 2) * sizeof(char *));
-			if (nv == NULL) {
-				ph_strv_free(v);
-				v = NULL;
-				break;
-			}
-			v = nv;
-		}
-		v[n] = strndup(de->d_name, len - 5);
-		if (v[n] == NULL) {
-			ph_strv_free(v);
-			v = NULL;
-			break;
-		}
-		v[++n] = NULL;
+		ret = strv_append(&v, &n, &cap, de->d_name, len - 5);
 	}
 	closedir(d);
-	if (v == NULL)
+	if (ret < 0) {
+		ph_strv_free(v);
 		return ph_error_make(err, ENOMEM, "list state");
+	}
 	*names = v;
 	return 0;
 }

@@ -199,7 +199,7 @@ teardown() {
 	SH
 	chmod +x "$T/slow-runtime"
 	make_bundle "$T/b" 'true'
-	PHOENIX_RUNTIME=$T/slow-runtime phx create --bundle "$T/b" c13 &
+	PHOENIX_RUNTIME=$T/slow-runtime "$PHOENIX" --root "$ROOT" create --bundle "$T/b" c13 </dev/null >/dev/null 2>&1 &
 	pid=$!
 	wait_file "$T/runtime.pid"
 	ns=$(ns_of c13)

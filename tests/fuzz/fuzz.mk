@@ -15,7 +15,7 @@ FUZZ_TARGETS      := spec config cli audit
 FUZZ_SECONDS      ?= 25
 FUZZ_LONG_SECONDS ?= 600
 FUZZ_SAN          := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS       := $(filter-out -O2,$(ALL_CFLAGS)) -O1 -gline-tables-only $(FUZZ_SAN)
+FUZZ_CFLAGS        = $(filter-out -O2,$(ALL_CFLAGS)) -O1 -gline-tables-only $(FUZZ_SAN)
 FUZZ_LIB_OBJS     := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
 FUZZ_BINS         := $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# The operator's tools on the real kernel: phoenix check, phoenix denials,
+# the poststop hook, the --debug trace.
+
+load phoenix-helpers
+
+setup() {
+	phx_setup
+}
+
+teardown() {
+	phx_teardown
+	rmdir "$AAFS/policy/namespaces/ct-check" 2>/dev/null || true
+}
+
+@test "check as root, unconfined: every step works, exit 0" {
+	run phx check
+	assert_success
+	run cat "$T/out"
+	assert_line --regexp '^ok +namespace-create +scratch namespace phx-check-[0-9]+ created'
+	assert_line --regexp '^ok +profile-load '
+	assert_line --regexp '^ok +transition +`exec :phx-check-[0-9]+:unconfined` accepted'
+	assert_line --regexp '^ok +namespace-remove '
+	assert_line "phoenix can confine containers here"
+	# the scratch namespace is gone
+	[ -z "$(ls "$AAFS/policy/namespaces" | grep '^phx-check-')" ]
+}
+
+@test "check in a namespace of its own under a host profile, and confined in the root namespace" {
+	load_host_profile phoenix-test-host
+	mkdir -p "$AAFS/policy/namespaces/ct-check"
+	run phx_as 'phoenix-test-host//&:ct-check:unconfined' check --json
+	assert_success
+	jq -e '.ok == true' "$T/out"
+	jq -e '[.checks[] | select(.name == "transition-shape")][0].detail | contains("namespace of its own")' "$T/out"
+	run phx_as phoenix-test-host check
+	assert_failure
+	run cat "$T/out"
+	assert_line --regexp '^fail +transition-shape +confined by `phoenix-test-host` in the root policy namespace'
+}
+
+@test "check without CAP_MAC_ADMIN names the cause and the fix" {
+	run capsh --drop=cap_mac_admin -- -c '"$0" check' "$PHOENIX"
+	assert_failure
+	assert_line --regexp '^fail +cap-mac-admin +CAP_MAC_ADMIN missing'
+	assert_line --regexp '^fail +namespace-create .*not policy admin'
+}
+
+@test "denials: each container's own records" {
+	make_bundle "$T/a" "$PROBE_SCRIPT"
+	make_bundle "$T/b" "$PROBE_SCRIPT"
+	phx run -d --bundle "$T/a" dena
+	phx run -d --bundle "$T/b" denb
+	wait_file "$T/a/rootfs/ready"
+	wait_file "$T/b/rootfs/ready"
+	run phx denials dena --json
+	assert_success
+	jq -e 'length >= 1' "$T/out"
+	jq -e 'all(.[]; .container == "dena")' "$T/out"
+	jq -e 'any(.[]; .name == "/phoenix-denied/secret" and .profile == "phoenix-default" and .denied == "r")' "$T/out"
+	run phx denials denb --json
+	jq -e 'length >= 1 and all(.[]; .container == "denb")' "$T/out"
+	run phx denials
+	assert_success
+	grep -q dena "$T/out"
+	grep -q denb "$T/out"
+	grep -q '/phoenix-denied/secret' "$T/out"
+}
+
+@test "the poststop hook reaps the namespace when the runtime deletes without phoenix" {
+	write_config '{"poststopHook": true}'
+	make_bundle "$T/b" 'exec sleep 1000'
+	phx run -d --bundle "$T/b" hk1
+	jq -e '.hooks.poststop[-1].args | index("poststop") != null' "$T/b/config.json"
+	ns=$(ns_of hk1)
+	[ -n "$ns" ]
+	# the runtime alone, as a client that bypasses phoenix's delete would
+	runc --root "$ROOT" delete --force hk1
+	[ -z "$(ns_of hk1)" ]
+	[ ! -f "$T/state/$ns.json" ]
+	# through phoenix, the hook steps aside and delete reaps
+	phx run -d --bundle "$T/b" hk2
+	run phx delete --force hk2
+	assert_success
+	[ -z "$(ns_of hk2)" ]
+}
+
+@test "--debug traces each step into the --log file, never onto stdio" {
+	make_bundle "$T/b" 'echo container-output'
+	run "$PHOENIX" --root "$ROOT" --debug --log "$T/log" --log-format json run --bundle "$T/b" dbg </dev/null
+	assert_success
+	assert_output "container-output"
+	jq -r 'select(.level=="debug") | .msg' "$T/log" >"$T/debug"
+	grep -q 'namespace phx-.*-dbg, transition `exec :phx-.*-dbg:unconfined`' "$T/debug"
+	grep -q 'profile phoenix-default loaded into phx-.*-dbg (compiled policy: cache \(hit\|miss\)' "$T/debug"
+	grep -q 'namespace phx-.*-dbg removed' "$T/debug"
+}
