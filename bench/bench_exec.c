@@ -14,12 +14,15 @@
  * delete).  A command that does not exit 0 stops the run (status 3).
  *
  * Output, one tab-separated line per variant:
- *   name n median p10 p90 mad mean maxrss_kib dmedian dp10 dp90
+ *   name n median p10 p90 mad mean maxrss_kib dmedian dp10 dp90 cpu dcpu
  * times in microseconds; maxrss_kib is the largest ru_maxrss of the
  * variant's processes; d* are the per-round differences to the first
  * variant (the baseline): the median of (variant - baseline) over the
- * rounds and its 10th/90th percentiles.  -r writes every sample
- * (round, variant, microseconds). */
+ * rounds and its 10th/90th percentiles.  cpu is the median CPU time
+ * (user + system, from wait4's rusage) of one run and dcpu the median
+ * per-round difference of it to the baseline: unlike wall time it hardly
+ * moves when other work competes for the processors.  -r writes every
+ * sample (round, variant, wall and CPU microseconds). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,6 +41,7 @@ struct variant {
 	char **env;  /* the environment for execve */
 	char **argv; /* NULL-terminated, points into main's argv */
 	double *us;  /* one sample per round */
+	double *cpu; /* CPU time of the same runs */
 	long maxrss;
 };
 
@@ -86,7 +90,7 @@ static char **make_env(char **assign, int n_assign)
 	return env;
 }
 
-static double run_once(struct variant *v, int devnull)
+static double run_once(struct variant *v, int devnull, double *cpu)
 {
 	struct timespec t0, t1;
 	struct rusage ru;
@@ -112,6 +116,9 @@ static double run_once(struct variant *v, int devnull)
 			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		exit(3);
 	}
+	if (cpu)
+		*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	if (ru.ru_maxrss > v->maxrss)
 		v->maxrss = ru.ru_maxrss;
 	return (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
@@ -211,6 +218,7 @@ int main(int argc, char **argv)
 		argv[end < argc ? end : argc] = NULL; /* terminates this variant's argv */
 		x->argv = &argv[prog];
 		x->us = xcalloc((size_t)rounds, sizeof(double));
+		x->cpu = xcalloc((size_t)rounds, sizeof(double));
 		i = end + 1;
 	}
 
@@ -219,11 +227,11 @@ int main(int argc, char **argv)
 		die("/dev/null");
 	for (int w = 0; w < warmup; w++)
 		for (int k = 0; k < nv; k++)
-			run_once(&v[k], devnull);
+			run_once(&v[k], devnull, NULL);
 	for (int r = 0; r < rounds; r++) {
 		for (int k = 0; k < nv; k++) {
 			int idx = sequence ? k : (k + r) % nv;
-			v[idx].us[r] = run_once(&v[idx], devnull);
+			v[idx].us[r] = run_once(&v[idx], devnull, &v[idx].cpu[r]);
 		}
 		if (!quiet && rounds >= 20 && (r + 1) % (rounds / 10) == 0)
 			fprintf(stderr, "bench_exec: %d/%d rounds\n", r + 1, rounds);
@@ -235,7 +243,8 @@ int main(int argc, char **argv)
 			die(raw);
 		for (int r = 0; r < rounds; r++)
 			for (int k = 0; k < nv; k++)
-				fprintf(f, "%d\t%s\t%.1f\n", r, v[k].name, v[k].us[r]);
+				fprintf(f, "%d\t%s\t%.1f\t%.1f\n", r, v[k].name, v[k].us[r],
+					v[k].cpu[r]);
 		fclose(f);
 	}
 	double *diff = xcalloc((size_t)rounds, sizeof(double));
@@ -244,9 +253,13 @@ int main(int argc, char **argv)
 		for (int r = 0; r < rounds; r++)
 			diff[r] = v[k].us[r] - v[0].us[r];
 		struct stats d = describe(diff, rounds);
-		printf("%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%ld\t%.1f\t%.1f\t%.1f\n", v[k].name,
-		       rounds, st.median, st.p10, st.p90, st.mad, st.mean, v[k].maxrss, d.median,
-		       d.p10, d.p90);
+		struct stats c = describe(v[k].cpu, rounds);
+		for (int r = 0; r < rounds; r++)
+			diff[r] = v[k].cpu[r] - v[0].cpu[r];
+		struct stats dc = describe(diff, rounds);
+		printf("%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%ld\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n",
+		       v[k].name, rounds, st.median, st.p10, st.p90, st.mad, st.mean, v[k].maxrss,
+		       d.median, d.p10, d.p90, c.median, dc.median);
 	}
 	free(diff);
 	return 0;

@@ -264,7 +264,7 @@ _phoenix() {
 		return 0
 	fi
 
-	if [[ -z $dashdash && $cur == -* && $cur != - ]]; then
+	if [[ -z $dashdash && $cur == -* ]]; then
 		_phoenix_reply "$flags $valued"
 		return 0
 	fi

@@ -106,8 +106,8 @@ static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, p
 	}
 }
 
-int ph_confine_prepare(struct ph_context *ctx, const char *id, struct ph_confinement *c,
-		       ph_error_t *err)
+int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
+		       struct ph_confinement *c, ph_error_t *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->state_dirfd = -1;
@@ -119,6 +119,10 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, struct ph_confine
 		return ph_error_wrap(err, "probe AppArmor");
 	c->probed = true;
 	const char *why = unusable_reason(&c->probe);
+	if (why && !confining) {
+		c->apparmor_off = true;
+		return 0;
+	}
 	if (why) {
 		if (ctx->config.require_apparmor)
 			return ph_error_make(err, ENOTSUP,

@@ -46,9 +46,11 @@ struct ph_confinement {
 
 /* Probe, decide the transition, name the namespace, open the state dir and
  * lock the container.  When AppArmor cannot be used and the config allows
- * it, sets c->apparmor_off (after a loud warning) and returns 0. */
-int ph_confine_prepare(struct ph_context *ctx, const char *id, struct ph_confinement *c,
-		       ph_error_t *err);
+ * it, sets c->apparmor_off (after a loud warning) and returns 0.  Commands
+ * that only clean up or observe (delete, start) pass `confining` false:
+ * without AppArmor they have nothing to do and just hand over. */
+int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
+		       struct ph_confinement *c, ph_error_t *err);
 void ph_confine_release(struct ph_confinement *c);
 
 /* Create the namespace (a leftover one with no tasks is replaced) and load

@@ -153,7 +153,7 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	const char *caps_annotation = NULL;
 	if (harden(ctx, spec, &caps_annotation, err) < 0)
 		goto fail;
-	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+	if (ph_confine_prepare(ctx, cli->id, true, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
 		/* no AppArmor, by the operator's choice: the capability and

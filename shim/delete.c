@@ -18,7 +18,7 @@ int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err)
 		return ph_error_wrap(err, "delete");
 	struct ph_confinement c;
 	int status = -1;
-	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+	if (ph_confine_prepare(ctx, cli->id, false, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
 		ph_confine_release(&c);

@@ -124,7 +124,7 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 		    ph_spec_get_apparmor_profile(proc, &requested, err) < 0)
 			goto fail;
 	}
-	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+	if (ph_confine_prepare(ctx, cli->id, true, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
 		ph_confine_release(&c);

@@ -19,7 +19,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	struct ph_confinement c;
 	struct ph_container_state st = { 0 };
 	int status = -1;
-	if (ph_confine_prepare(ctx, cli->id, &c, err) < 0)
+	if (ph_confine_prepare(ctx, cli->id, false, &c, err) < 0)
 		goto fail;
 	bool found = false;
 	if (!c.apparmor_off && ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)

@@ -94,3 +94,16 @@ lifecycle() {
 	assert_success
 	echo "$output" | jq -e '.ociVersionMax'
 }
+
+@test "without AppArmor, start, delete and the other commands still reach runc" {
+	# default config: requireApparmor is true; only confining commands fail
+	make_bundle "$WORK/b" '["sleep","1000"]'
+	runc --root "$ROOT" create --bundle "$WORK/b" d1 </dev/null >/dev/null 2>&1
+	run "$PHOENIX" --root "$ROOT" start d1
+	assert_success
+	assert_equal "$(runc --root "$ROOT" state d1 | jq -r .status)" running
+	run "$PHOENIX" --root "$ROOT" delete --force d1
+	assert_success
+	run runc --root "$ROOT" state d1
+	assert_failure
+}

@@ -13,7 +13,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-build=build-fuzz
+build='build-fuzz'
 seconds=25
 
 usage() {
