@@ -17,7 +17,7 @@ DESTDIR    ?=
 # Debian packages the build, the tests and the VM need.  `make deps`
 # installs only those missing (apt-get, as root).
 BUILD_PKGS := gcc make pkg-config libyajl-dev libapparmor-dev libcap-dev libseccomp-dev
-TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind clang \
+TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind clang man-db groff-base \
               libclang-rt-14-dev apparmor apparmor-utils
 VM_PKGS    := qemu-system-x86 kmod xz-utils cpio lxc docker.io containerd podman \
               uidmap iptables

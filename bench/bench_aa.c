@@ -9,6 +9,11 @@
  *   load    load NAME from phoenix's compiled cache into it
  *           (ph_aa_policy_load_profile, as create does; must be a hit)
  *   rmdir   remove the namespace           (ph_aa_ns_remove)
+ * then the same load in its two halves, into a fresh namespace:
+ *   lookup  the cache key (profile files, kernel features, parser
+ *           identity) and the read of the entry (ph_aa_policy_cached)
+ *   kernel  the write to the namespace's .replace (ph_aa_policy_load_ns)
+ *   rmdir   remove the namespace           (ph_aa_ns_remove)
  *   exec    fork + execve of the static no-op (--noop) and wait
  * and every N/M rounds, interleaved with them:
  *   parser  what a shim without the cache would do per container:
@@ -30,6 +35,7 @@
 #include "aa_cache.h"
 #include "aa_env.h"
 #include "aa_ns.h"
+#include "aa_policy.h"
 #include "error.h"
 
 static double now_us(void)
@@ -169,7 +175,9 @@ int main(int argc, char **argv)
 	double *ex = calloc((size_t)rounds, sizeof(double));
 	double *total = calloc((size_t)rounds, sizeof(double));
 	double *pa = calloc((size_t)rounds, sizeof(double));
-	if (!mk || !ld || !rm || !ex || !total || !pa)
+	double *lk = calloc((size_t)rounds, sizeof(double));
+	double *kl = calloc((size_t)rounds, sizeof(double));
+	if (!mk || !ld || !rm || !ex || !total || !pa || !lk || !kl)
 		return 2;
 	int n_pa = 0;
 
@@ -212,6 +220,25 @@ int main(int argc, char **argv)
 			ex[r] = t5 - t4;
 		}
 		total[r] = (t3 - t0) + (t5 - t4);
+
+		/* the two halves of the load */
+		char *blob = NULL;
+		size_t len = 0;
+		if (ph_aa_ns_create(&env, ns, &err) < 0)
+			fail("mkdir", &err);
+		double h0 = now_us();
+		if (ph_aa_policy_cached(&env, cache, parser, profiles, profile, &blob, &len, &hit,
+					&err) < 0)
+			fail("lookup", &err);
+		double h1 = now_us();
+		if (ph_aa_policy_load_ns(&env, ns, blob, len, &err) < 0)
+			fail("kernel load", &err);
+		double h2 = now_us();
+		free(blob);
+		if (ph_aa_ns_remove(&env, ns, &err) < 0)
+			fail("rmdir", &err);
+		lk[r] = h1 - h0;
+		kl[r] = h2 - h1;
 		if (every && r % every == 0 && n_pa < parser_rounds) {
 			char *pargv[] = { (char *)parser, (char *)"-r", (char *)"-T", (char *)"-q",
 					  (char *)"-n", ns, (char *)"-I", (char *)profiles,
@@ -234,6 +261,8 @@ int main(int argc, char **argv)
 	report("mkdir", mk, rounds);
 	report("load", ld, rounds);
 	report("rmdir", rm, rounds);
+	report("lookup", lk, rounds);
+	report("kernel", kl, rounds);
 	if (noop)
 		report("exec", ex, rounds);
 	report("floor", total, rounds);
@@ -244,5 +273,7 @@ int main(int argc, char **argv)
 	free(ex);
 	free(total);
 	free(pa);
+	free(lk);
+	free(kl);
 	return 0;
 }

@@ -75,25 +75,23 @@ _phoenix_in() {
 
 # COMPREPLY from the words $1 that begin with $cur.
 _phoenix_reply() {
-	local IFS=$'\n'
-	COMPREPLY=($(IFS=$' \t\n' compgen -W "$1" -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
 }
 
 _phoenix_reply_files() {
-	local IFS=$'\n'
-	COMPREPLY=($(compgen -f -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 	compopt -o filenames 2>/dev/null
 }
 
 _phoenix_reply_dirs() {
-	local IFS=$'\n'
-	COMPREPLY=($(compgen -d -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 	compopt -o filenames 2>/dev/null
 }
 
 # Container ids, from `phoenix [--root DIR] list -q`.
 _phoenix_reply_ids() {
 	local prog=${words[0]}
+	# shellcheck disable=SC2088 # the word as typed: expand its `~/` here
 	[[ $prog == "~/"* ]] && prog=$HOME/${prog#"~/"}
 	local -a args=(list -q)
 	[[ -n $root ]] && args=(--root "$root" list -q)
@@ -125,8 +123,9 @@ _phoenix_value() {
 	--manage-cgroups-mode) _phoenix_reply 'soft full strict' ;;
 	--source)
 		_phoenix_reply 'auto kmsg audit journal -'
-		local IFS=$'\n'
-		COMPREPLY+=($(compgen -f -- "$cur"))
+		local -a files
+		mapfile -t files < <(compgen -f -- "$cur")
+		COMPREPLY+=("${files[@]}")
 		compopt -o filenames 2>/dev/null
 		;;
 	--cap | -c)
@@ -170,7 +169,7 @@ _phoenix_join_words() {
 
 _phoenix() {
 	local -a words
-	local cword cur root= cmd= cmd_index=0 i w
+	local cword cur root='' cmd='' cmd_index=0 i w
 	_phoenix_join_words
 	cur=${words[cword]}
 

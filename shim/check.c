@@ -40,9 +40,8 @@ struct report {
 	bool failed;
 };
 
-__attribute__((format(printf, 5, 6))) static void add(struct report *r, const char *name,
-						      enum outcome o, const char *fix,
-						      const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+add(struct report *r, const char *name, enum outcome o, const char *fix, const char *fmt, ...)
 {
 	if (r->n >= (int)(sizeof(r->steps) / sizeof(r->steps[0])))
 		return;
@@ -89,8 +88,9 @@ static void check_kernel(struct report *r, const struct ph_aa_probe *p)
 	    p->attr_apparmor_dir ? NULL
 				 : "Linux >= 5.8 has /proc/<pid>/attr/apparmor/; with the legacy "
 				   "files another LSM listed first may own them",
-	    "%s", p->attr_apparmor_dir ? "/proc/self/attr/apparmor/ (Linux >= 5.8)"
-				       : "legacy /proc/self/attr/ only");
+	    "%s",
+	    p->attr_apparmor_dir ? "/proc/self/attr/apparmor/ (Linux >= 5.8)"
+				 : "legacy /proc/self/attr/ only");
 	if (p->lsm_stacked) {
 		if (p->display_attr)
 			add(r, "display-lsm", OK, NULL,
@@ -125,7 +125,8 @@ static void check_caller(struct report *r, struct ph_context *ctx, const struct 
 			add(r, "transition-shape", FAIL,
 			    "run this container in a policy namespace of its own: "
 			    "lxc.apparmor.profile = <profile>//&:<ns>:unconfined (see "
-			    "hooks/phoenix-lxc-config); or accept the risk with allowRootNamespaceStack",
+			    "hooks/phoenix-lxc-config); or accept the risk with "
+			    "allowRootNamespaceStack",
 			    "confined by `%s` in the root policy namespace: phoenix refuses to "
 			    "stack there",
 			    p->label);
@@ -138,8 +139,9 @@ static void check_caller(struct report *r, struct ph_context *ctx, const struct 
 		add(r, "transition-shape", OK, NULL, "unconfined in the root namespace");
 	}
 	add(r, "cap-mac-admin", p->cap_mac_admin ? OK : FAIL,
-	    p->cap_mac_admin ? NULL : "run phoenix as root with CAP_MAC_ADMIN (LXC: do not drop "
-				      "mac_admin: lxc.cap.drop must not list it)",
+	    p->cap_mac_admin ? NULL
+			     : "run phoenix as root with CAP_MAC_ADMIN (LXC: do not drop "
+			       "mac_admin: lxc.cap.drop must not list it)",
 	    "CAP_MAC_ADMIN %s", p->cap_mac_admin ? "present" : "missing from the effective set");
 	if (p->lock_policy)
 		add(r, "policy-lock", FAIL, "reboot without apparmor.lock_policy=1",
@@ -183,16 +185,19 @@ static void check_operations(struct report *r, struct ph_context *ctx, const str
 			if (dfd < 0 ||
 			    ph_file_write_atomic(dfd, "phoenix-check", text, sizeof(text) - 1, 0600,
 						 &e) < 0 ||
-			    ph_aa_policy_compile(ctx->config.parser, src, NULL, NULL, out, &e) < 0) {
+			    ph_aa_policy_compile(ctx->config.parser, src, NULL, NULL, out, &e) <
+				0) {
 				add_error(r, "profile-compile", &e,
 					  "check that apparmor_parser matches the kernel");
 			} else if (ph_file_read(dfd, "phoenix-check.bin", 1 << 20, &blob, &len,
 						&e) < 0 ||
 				   ph_aa_policy_load_ns(env, ns, blob, len, &e) < 0) {
-				add(r, "profile-compile", OK, NULL, "%s compiles", ctx->config.parser);
+				add(r, "profile-compile", OK, NULL, "%s compiles",
+				    ctx->config.parser);
 				add_error(r, "profile-load", &e, NULL);
 			} else {
-				add(r, "profile-compile", OK, NULL, "%s compiles", ctx->config.parser);
+				add(r, "profile-compile", OK, NULL, "%s compiles",
+				    ctx->config.parser);
 				add(r, "profile-load", OK, NULL, "a profile loads into %s", ns);
 				if (ph_aa_policy_remove_ns(env, ns, "phoenix-check", &e) < 0)
 					add_error(r, "profile-remove", &e, NULL);
@@ -222,7 +227,8 @@ static void check_operations(struct report *r, struct ph_context *ctx, const str
 	}
 	int ws = 0;
 	if (pid > 0 && waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
-		add(r, "transition", OK, NULL, "`%s %s` accepted", stack ? "stack" : "exec", target);
+		add(r, "transition", OK, NULL, "`%s %s` accepted", stack ? "stack" : "exec",
+		    target);
 	else
 		add(r, "transition", FAIL,
 		    stack ? "the caller's profile needs `change_profile -> &:phx-*:**`"
@@ -237,14 +243,15 @@ static void check_operations(struct report *r, struct ph_context *ctx, const str
 
 static void check_runtime(struct report *r, struct ph_context *ctx)
 {
-	char *argv[] = { ctx->runtime.path, (char *)"--version", NULL };
+	char *argv[] = {ctx->runtime.path, (char *)"--version", NULL};
 	cleanup_free char *out = NULL;
 	size_t len = 0;
 	int status = 0;
 	ph_error_t e = NULL;
 	if (ph_runtime_capture(&ctx->runtime, argv, &out, &len, &status, &e) < 0 || status != 0)
 		return add(r, "runtime", FAIL, "install runc (apt-get install runc)",
-			   "%s --version failed", ctx->runtime.path), ph_error_free(&e);
+			   "%s --version failed", ctx->runtime.path),
+		       ph_error_free(&e);
 	char *nl = out ? strchr(out, '\n') : NULL;
 	if (nl)
 		*nl = '\0';
@@ -294,8 +301,9 @@ static void print_human(const struct report *r)
 		if (s->fix && s->outcome != OK)
 			printf("      %-18s fix: %s\n", "", s->fix);
 	}
-	printf("\n%s\n", r->failed ? "phoenix cannot confine containers here (see the failures above)"
-				   : "phoenix can confine containers here");
+	printf("\n%s\n", r->failed
+			     ? "phoenix cannot confine containers here (see the failures above)"
+			     : "phoenix can confine containers here");
 }
 
 int ph_cmd_check(struct ph_context *ctx, ph_error_t *err)

@@ -38,135 +38,141 @@ struct opt {
 /* runc's global options, plus crun's (--cgroup-manager, --log-level),
  * which phoenix passes on untouched like every other. */
 static const struct opt global_opts[] = {
-	{ "debug", NULL, OPT_BOOL, T_DEBUG },
-	{ "log", NULL, OPT_VALUE, T_LOG },
-	{ "log-format", NULL, OPT_VALUE, T_LOG_FORMAT },
-	{ "log-level", NULL, OPT_VALUE, T_IGNORE },
-	{ "root", NULL, OPT_VALUE, T_ROOT },
-	{ "criu", NULL, OPT_VALUE, T_IGNORE },
-	{ "systemd-cgroup", NULL, OPT_BOOL, T_SYSTEMD },
-	{ "cgroup-manager", NULL, OPT_VALUE, T_IGNORE },
-	{ "rootless", NULL, OPT_VALUE, T_IGNORE },
-	{ "help", "h", OPT_BOOL, T_HELP },
-	{ "version", "v", OPT_BOOL, T_VERSION },
-	{ NULL, NULL, 0, 0 },
+    {"debug", NULL, OPT_BOOL, T_DEBUG},
+    {"log", NULL, OPT_VALUE, T_LOG},
+    {"log-format", NULL, OPT_VALUE, T_LOG_FORMAT},
+    {"log-level", NULL, OPT_VALUE, T_IGNORE},
+    {"root", NULL, OPT_VALUE, T_ROOT},
+    {"criu", NULL, OPT_VALUE, T_IGNORE},
+    {"systemd-cgroup", NULL, OPT_BOOL, T_SYSTEMD},
+    {"cgroup-manager", NULL, OPT_VALUE, T_IGNORE},
+    {"rootless", NULL, OPT_VALUE, T_IGNORE},
+    {"help", "h", OPT_BOOL, T_HELP},
+    {"version", "v", OPT_BOOL, T_VERSION},
+    {NULL, NULL, 0, 0},
 };
 
-#define HELP_OPT { "help", "h", OPT_BOOL, T_HELP }
-#define END_OPT { NULL, NULL, 0, 0 }
+#define HELP_OPT                                                                                   \
+	{                                                                                          \
+		"help", "h", OPT_BOOL, T_HELP                                                      \
+	}
+#define END_OPT                                                                                    \
+	{                                                                                          \
+		NULL, NULL, 0, 0                                                                   \
+	}
 
 static const struct opt create_opts[] = {
-	{ "bundle", "b", OPT_VALUE, T_BUNDLE },
-	{ "console-socket", NULL, OPT_VALUE, T_CONSOLE },
-	{ "pid-file", NULL, OPT_VALUE, T_PID_FILE },
-	{ "no-pivot", NULL, OPT_BOOL, T_IGNORE },
-	{ "no-new-keyring", NULL, OPT_BOOL, T_IGNORE },
-	{ "preserve-fds", NULL, OPT_VALUE, T_IGNORE },
-	HELP_OPT,
-	END_OPT,
+    {"bundle", "b", OPT_VALUE, T_BUNDLE},
+    {"console-socket", NULL, OPT_VALUE, T_CONSOLE},
+    {"pid-file", NULL, OPT_VALUE, T_PID_FILE},
+    {"no-pivot", NULL, OPT_BOOL, T_IGNORE},
+    {"no-new-keyring", NULL, OPT_BOOL, T_IGNORE},
+    {"preserve-fds", NULL, OPT_VALUE, T_IGNORE},
+    HELP_OPT,
+    END_OPT,
 };
 
 static const struct opt run_opts[] = {
-	{ "bundle", "b", OPT_VALUE, T_BUNDLE },
-	{ "console-socket", NULL, OPT_VALUE, T_CONSOLE },
-	{ "detach", "d", OPT_BOOL, T_DETACH },
-	{ "keep", NULL, OPT_BOOL, T_KEEP },
-	{ "pid-file", NULL, OPT_VALUE, T_PID_FILE },
-	{ "no-subreaper", NULL, OPT_BOOL, T_IGNORE },
-	{ "no-pivot", NULL, OPT_BOOL, T_IGNORE },
-	{ "no-new-keyring", NULL, OPT_BOOL, T_IGNORE },
-	{ "preserve-fds", NULL, OPT_VALUE, T_IGNORE },
-	HELP_OPT,
-	END_OPT,
+    {"bundle", "b", OPT_VALUE, T_BUNDLE},
+    {"console-socket", NULL, OPT_VALUE, T_CONSOLE},
+    {"detach", "d", OPT_BOOL, T_DETACH},
+    {"keep", NULL, OPT_BOOL, T_KEEP},
+    {"pid-file", NULL, OPT_VALUE, T_PID_FILE},
+    {"no-subreaper", NULL, OPT_BOOL, T_IGNORE},
+    {"no-pivot", NULL, OPT_BOOL, T_IGNORE},
+    {"no-new-keyring", NULL, OPT_BOOL, T_IGNORE},
+    {"preserve-fds", NULL, OPT_VALUE, T_IGNORE},
+    HELP_OPT,
+    END_OPT,
 };
 
 static const struct opt exec_opts[] = {
-	{ "console-socket", NULL, OPT_VALUE, T_CONSOLE },
-	{ "cwd", NULL, OPT_VALUE, T_IGNORE },
-	{ "env", "e", OPT_VALUE, T_IGNORE },
-	{ "tty", "t", OPT_BOOL, T_IGNORE },
-	{ "user", "u", OPT_VALUE, T_IGNORE },
-	{ "additional-gids", "g", OPT_VALUE, T_IGNORE },
-	{ "process", "p", OPT_VALUE, T_PROCESS },
-	{ "detach", "d", OPT_BOOL, T_DETACH },
-	{ "pid-file", NULL, OPT_VALUE, T_PID_FILE },
-	{ "process-label", NULL, OPT_VALUE, T_IGNORE },
-	{ "apparmor", NULL, OPT_VALUE, T_APPARMOR },
-	{ "no-new-privs", NULL, OPT_BOOL, T_NNP },
-	{ "cap", "c", OPT_VALUE, T_IGNORE },
-	{ "preserve-fds", NULL, OPT_VALUE, T_IGNORE },
-	{ "cgroup", NULL, OPT_VALUE, T_IGNORE },
-	{ "ignore-paused", NULL, OPT_BOOL, T_IGNORE },
-	HELP_OPT,
-	END_OPT,
+    {"console-socket", NULL, OPT_VALUE, T_CONSOLE},
+    {"cwd", NULL, OPT_VALUE, T_IGNORE},
+    {"env", "e", OPT_VALUE, T_IGNORE},
+    {"tty", "t", OPT_BOOL, T_IGNORE},
+    {"user", "u", OPT_VALUE, T_IGNORE},
+    {"additional-gids", "g", OPT_VALUE, T_IGNORE},
+    {"process", "p", OPT_VALUE, T_PROCESS},
+    {"detach", "d", OPT_BOOL, T_DETACH},
+    {"pid-file", NULL, OPT_VALUE, T_PID_FILE},
+    {"process-label", NULL, OPT_VALUE, T_IGNORE},
+    {"apparmor", NULL, OPT_VALUE, T_APPARMOR},
+    {"no-new-privs", NULL, OPT_BOOL, T_NNP},
+    {"cap", "c", OPT_VALUE, T_IGNORE},
+    {"preserve-fds", NULL, OPT_VALUE, T_IGNORE},
+    {"cgroup", NULL, OPT_VALUE, T_IGNORE},
+    {"ignore-paused", NULL, OPT_BOOL, T_IGNORE},
+    HELP_OPT,
+    END_OPT,
 };
 
 static const struct opt restore_opts[] = {
-	{ "console-socket", NULL, OPT_VALUE, T_CONSOLE },
-	{ "image-path", NULL, OPT_VALUE, T_IGNORE },
-	{ "work-path", NULL, OPT_VALUE, T_IGNORE },
-	{ "tcp-established", NULL, OPT_BOOL, T_IGNORE },
-	{ "ext-unix-sk", NULL, OPT_BOOL, T_IGNORE },
-	{ "shell-job", NULL, OPT_BOOL, T_IGNORE },
-	{ "file-locks", NULL, OPT_BOOL, T_IGNORE },
-	{ "manage-cgroups-mode", NULL, OPT_VALUE, T_IGNORE },
-	{ "bundle", "b", OPT_VALUE, T_BUNDLE },
-	{ "detach", "d", OPT_BOOL, T_DETACH },
-	{ "pid-file", NULL, OPT_VALUE, T_PID_FILE },
-	{ "no-subreaper", NULL, OPT_BOOL, T_IGNORE },
-	{ "no-pivot", NULL, OPT_BOOL, T_IGNORE },
-	{ "empty-ns", NULL, OPT_VALUE, T_IGNORE },
-	{ "auto-dedup", NULL, OPT_BOOL, T_IGNORE },
-	{ "lazy-pages", NULL, OPT_BOOL, T_IGNORE },
-	{ "lsm-profile", NULL, OPT_VALUE, T_IGNORE },
-	{ "lsm-mount-context", NULL, OPT_VALUE, T_IGNORE },
-	HELP_OPT,
-	END_OPT,
+    {"console-socket", NULL, OPT_VALUE, T_CONSOLE},
+    {"image-path", NULL, OPT_VALUE, T_IGNORE},
+    {"work-path", NULL, OPT_VALUE, T_IGNORE},
+    {"tcp-established", NULL, OPT_BOOL, T_IGNORE},
+    {"ext-unix-sk", NULL, OPT_BOOL, T_IGNORE},
+    {"shell-job", NULL, OPT_BOOL, T_IGNORE},
+    {"file-locks", NULL, OPT_BOOL, T_IGNORE},
+    {"manage-cgroups-mode", NULL, OPT_VALUE, T_IGNORE},
+    {"bundle", "b", OPT_VALUE, T_BUNDLE},
+    {"detach", "d", OPT_BOOL, T_DETACH},
+    {"pid-file", NULL, OPT_VALUE, T_PID_FILE},
+    {"no-subreaper", NULL, OPT_BOOL, T_IGNORE},
+    {"no-pivot", NULL, OPT_BOOL, T_IGNORE},
+    {"empty-ns", NULL, OPT_VALUE, T_IGNORE},
+    {"auto-dedup", NULL, OPT_BOOL, T_IGNORE},
+    {"lazy-pages", NULL, OPT_BOOL, T_IGNORE},
+    {"lsm-profile", NULL, OPT_VALUE, T_IGNORE},
+    {"lsm-mount-context", NULL, OPT_VALUE, T_IGNORE},
+    HELP_OPT,
+    END_OPT,
 };
 
 static const struct opt delete_opts[] = {
-	{ "force", "f", OPT_BOOL, T_FORCE },
-	HELP_OPT,
-	END_OPT,
+    {"force", "f", OPT_BOOL, T_FORCE},
+    HELP_OPT,
+    END_OPT,
 };
 
 static const struct opt start_opts[] = {
-	HELP_OPT,
-	END_OPT,
+    HELP_OPT,
+    END_OPT,
 };
 
 struct command {
 	const char *name;
 	enum ph_command command;
 	const struct opt *opts; /* NULL: passed through, options not needed */
-	bool reorder;           /* options may follow the positional arguments */
+	bool reorder;		/* options may follow the positional arguments */
 };
 
 static const struct command commands[] = {
-	{ "checkpoint", PH_CMD_CHECKPOINT, NULL, true },
-	{ "create", PH_CMD_CREATE, create_opts, true },
-	{ "delete", PH_CMD_DELETE, delete_opts, true },
-	{ "events", PH_CMD_EVENTS, NULL, true },
-	{ "exec", PH_CMD_EXEC, exec_opts, false },
-	{ "features", PH_CMD_FEATURES, NULL, true },
-	{ "help", PH_CMD_HELP, NULL, true },
-	{ "h", PH_CMD_HELP, NULL, true },
-	{ "kill", PH_CMD_KILL, NULL, true },
-	{ "list", PH_CMD_LIST, NULL, true },
-	{ "pause", PH_CMD_PAUSE, NULL, true },
-	{ "ps", PH_CMD_PS, NULL, false },
-	{ "restore", PH_CMD_RESTORE, restore_opts, true },
-	{ "resume", PH_CMD_RESUME, NULL, true },
-	{ "run", PH_CMD_RUN, run_opts, true },
-	{ "spec", PH_CMD_SPEC, NULL, true },
-	{ "start", PH_CMD_START, start_opts, true },
-	{ "state", PH_CMD_STATE, NULL, true },
-	{ "update", PH_CMD_UPDATE, NULL, true },
-	{ "check", PH_CMD_CHECK, NULL, true },
-	{ "gc", PH_CMD_GC, NULL, true },
-	{ "denials", PH_CMD_DENIALS, NULL, true },
-	{ "hook", PH_CMD_HOOK, NULL, true },
-	{ NULL, 0, NULL, false },
+    {"checkpoint", PH_CMD_CHECKPOINT, NULL, true},
+    {"create", PH_CMD_CREATE, create_opts, true},
+    {"delete", PH_CMD_DELETE, delete_opts, true},
+    {"events", PH_CMD_EVENTS, NULL, true},
+    {"exec", PH_CMD_EXEC, exec_opts, false},
+    {"features", PH_CMD_FEATURES, NULL, true},
+    {"help", PH_CMD_HELP, NULL, true},
+    {"h", PH_CMD_HELP, NULL, true},
+    {"kill", PH_CMD_KILL, NULL, true},
+    {"list", PH_CMD_LIST, NULL, true},
+    {"pause", PH_CMD_PAUSE, NULL, true},
+    {"ps", PH_CMD_PS, NULL, false},
+    {"restore", PH_CMD_RESTORE, restore_opts, true},
+    {"resume", PH_CMD_RESUME, NULL, true},
+    {"run", PH_CMD_RUN, run_opts, true},
+    {"spec", PH_CMD_SPEC, NULL, true},
+    {"start", PH_CMD_START, start_opts, true},
+    {"state", PH_CMD_STATE, NULL, true},
+    {"update", PH_CMD_UPDATE, NULL, true},
+    {"check", PH_CMD_CHECK, NULL, true},
+    {"gc", PH_CMD_GC, NULL, true},
+    {"denials", PH_CMD_DENIALS, NULL, true},
+    {"hook", PH_CMD_HOOK, NULL, true},
+    {NULL, 0, NULL, false},
 };
 
 /* Split "-name", "--name" or "--name=value".  Returns false for a word
@@ -201,8 +207,8 @@ static const struct opt *find_opt(const struct opt *opts, const char *name, size
 /* Go's strconv.ParseBool, which the flag package uses for `--x=value`. */
 static int parse_bool(const char *s, bool *out)
 {
-	static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True", NULL };
-	static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False", NULL };
+	static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True", NULL};
+	static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False", NULL};
 	for (int i = 0; yes[i]; i++)
 		if (strcmp(s, yes[i]) == 0)
 			return *out = true, 0;

@@ -69,19 +69,19 @@ struct ph_cli {
 	int command_index; /* argv index of the command word, 0 when none */
 
 	/* options and arguments of the command phoenix acts on */
-	const char *bundle;        /* --bundle/-b, NULL = current directory */
-	const char *id;            /* first positional argument */
-	const char *process;       /* exec --process/-p */
-	const char *apparmor;      /* exec --apparmor */
-	const char *pid_file;      /* --pid-file */
-	const char *console_socket;/* --console-socket */
-	bool detach;               /* --detach/-d */
-	bool keep;                 /* run --keep */
-	bool force;                /* delete --force */
-	bool no_new_privs;         /* exec --no-new-privs */
-	bool command_help;         /* `phoenix create --help` */
-	int first_arg_index;       /* argv index of the first positional argument, 0 = none */
-	int nargs;                 /* number of positional arguments */
+	const char *bundle;	    /* --bundle/-b, NULL = current directory */
+	const char *id;		    /* first positional argument */
+	const char *process;	    /* exec --process/-p */
+	const char *apparmor;	    /* exec --apparmor */
+	const char *pid_file;	    /* --pid-file */
+	const char *console_socket; /* --console-socket */
+	bool detach;		    /* --detach/-d */
+	bool keep;		    /* run --keep */
+	bool force;		    /* delete --force */
+	bool no_new_privs;	    /* exec --no-new-privs */
+	bool command_help;	    /* `phoenix create --help` */
+	int first_arg_index;	    /* argv index of the first positional argument, 0 = none */
+	int nargs;		    /* number of positional arguments */
 };
 
 /* Parse argv.  Fails only for command lines phoenix must act on and cannot

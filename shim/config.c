@@ -68,8 +68,8 @@ static int wrong_type(const char *path, const char *key, const char *want, const
 			     type_name(v));
 }
 
-static int take_string(const char *path, const char *key, const struct ph_json *v, char **dst, bool absolute,
-		       ph_error_t *err)
+static int take_string(const char *path, const char *key, const struct ph_json *v, char **dst,
+		       bool absolute, ph_error_t *err)
 {
 	if (v->type != PH_JSON_STRING || strlen(v->u.string.ptr) != v->u.string.len)
 		return wrong_type(path, key, "a string", v, err);
@@ -87,7 +87,8 @@ static int take_string(const char *path, const char *key, const struct ph_json *
 	return 0;
 }
 
-static int take_bool(const char *path, const char *key, const struct ph_json *v, bool *dst, ph_error_t *err)
+static int take_bool(const char *path, const char *key, const struct ph_json *v, bool *dst,
+		     ph_error_t *err)
 {
 	if (!ph_json_is_bool(v))
 		return wrong_type(path, key, "true or false", v, err);
@@ -95,8 +96,8 @@ static int take_bool(const char *path, const char *key, const struct ph_json *v,
 	return 0;
 }
 
-static int take_enum(const char *path, const char *key, const struct ph_json *v, const char *const *names,
-		     int *dst, ph_error_t *err)
+static int take_enum(const char *path, const char *key, const struct ph_json *v,
+		     const char *const *names, int *dst, ph_error_t *err)
 {
 	if (v->type != PH_JSON_STRING)
 		return wrong_type(path, key, "a string", v, err);
@@ -126,9 +127,11 @@ static int take_list(const char *path, const char *key, const struct ph_json *v,
 				     PH_CONFIG_MAX_LIST);
 	for (size_t i = 0; i < len; i++) {
 		const struct ph_json *item = v->u.array.items[i];
-		if (item->type != PH_JSON_STRING || strlen(item->u.string.ptr) != item->u.string.len)
-			return ph_error_make(err, EINVAL, "%s: key `%s[%zu]`: expected a string, got %s",
-					     path, key, i, type_name(item));
+		if (item->type != PH_JSON_STRING ||
+		    strlen(item->u.string.ptr) != item->u.string.len)
+			return ph_error_make(err, EINVAL,
+					     "%s: key `%s[%zu]`: expected a string, got %s", path,
+					     key, i, type_name(item));
 		dst[*n] = strdup(item->u.string.ptr);
 		if (dst[*n] == NULL)
 			return ph_error_make(err, ENOMEM, "%s", path);
@@ -137,9 +140,9 @@ static int take_list(const char *path, const char *key, const struct ph_json *v,
 	return 0;
 }
 
-static const char *const unconfined_names[] = { "namespace", "default", "refuse", NULL };
-static const char *const transition_names[] = { "auto", "exec", "stack", NULL };
-static const char *const cap_names[] = { "drop", "keep", "refuse", NULL };
+static const char *const unconfined_names[] = {"namespace", "default", "refuse", NULL};
+static const char *const transition_names[] = {"auto", "exec", "stack", NULL};
+static const char *const cap_names[] = {"drop", "keep", "refuse", NULL};
 
 static int apply_key(struct ph_config *c, const char *path, const char *k, const struct ph_json *v,
 		     ph_error_t *err)
@@ -227,8 +230,8 @@ int ph_config_load_path(struct ph_config *c, const char *path, bool must_exist, 
 	cleanup_json struct ph_json *root = NULL;
 	int ret = ph_json_parse(buf, len, path, &root, err);
 	if (ret == 0 && root->type != PH_JSON_OBJECT)
-		ret = ph_error_make(err, EINVAL, "%s: expected a JSON object at the top level",
-				    path);
+		ret =
+		    ph_error_make(err, EINVAL, "%s: expected a JSON object at the top level", path);
 	for (size_t i = 0; ret == 0 && i < root->u.object.count; i++) {
 		const struct ph_json_member *m = &root->u.object.members[i];
 		if (strlen(m->key) != m->key_len)

@@ -24,8 +24,9 @@ int ph_validate_id(const char *id, ph_error_t *err)
 		return ph_error_make(err, EINVAL, "container id is missing");
 	size_t len = strlen(id);
 	if (len > PH_ID_MAX)
-		return ph_error_make(err, EINVAL, "container id is %zu bytes long: at most %d allowed",
-				     len, PH_ID_MAX);
+		return ph_error_make(err, EINVAL,
+				     "container id is %zu bytes long: at most %d allowed", len,
+				     PH_ID_MAX);
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
 		return ph_error_make(err, EINVAL, "invalid container id `%s`", id);
 	for (const char *p = id; *p; p++) {
@@ -34,10 +35,11 @@ int ph_validate_id(const char *id, ph_error_t *err)
 			  (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' || ch == '-' ||
 			  ch == '.';
 		if (!ok)
-			return ph_error_make(err, EINVAL,
-					     "invalid container id: byte 0x%02x at offset %zu (allowed: "
-					     "letters, digits, `_`, `+`, `-`, `.`)",
-					     (unsigned char)ch, (size_t)(p - id));
+			return ph_error_make(
+			    err, EINVAL,
+			    "invalid container id: byte 0x%02x at offset %zu (allowed: "
+			    "letters, digits, `_`, `+`, `-`, `.`)",
+			    (unsigned char)ch, (size_t)(p - id));
 	}
 	return 0;
 }
@@ -49,12 +51,12 @@ static const char *unusable_reason(const struct ph_aa_probe *p)
 		return "AppArmor is not enabled in this kernel (boot with `apparmor=1 "
 		       "security=apparmor`, or `lsm=…,apparmor`)";
 	if (p->apparmorfs == NULL)
-		return "securityfs is not mounted: mount -t securityfs securityfs /sys/kernel/security";
+		return "securityfs is not mounted: mount -t securityfs securityfs "
+		       "/sys/kernel/security";
 	return NULL;
 }
 
-/* Which transition this caller needs (see README "How phoenix enters the
- * namespace"). */
+/* Which transition this caller needs (see README "The transition"). */
 static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, ph_error_t *err)
 {
 	const struct ph_config *conf = &ctx->config;
@@ -88,16 +90,16 @@ static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, p
 	default:
 		if (!conf->allow_root_ns_stack)
 			return ph_error_make(
-				err, EPERM,
-				"the caller is confined by `%s` in the root policy namespace: "
-				"phoenix would have to stack under it, which needs `capability "
-				"mac_admin` in a root-namespace profile and lets containers load "
-				"policy into the host's root namespace. Run this container in a "
-				"policy namespace of its own instead (lxc.apparmor.profile = "
-				"<profile>//&:<ns>:unconfined, see hooks/phoenix-lxc-config), or set "
-				"`allowRootNamespaceStack` in %s to accept that risk",
-				c->probe.label ? c->probe.label : "?",
-				conf->path ? conf->path : PH_CONFIG_DEFAULT_PATH);
+			    err, EPERM,
+			    "the caller is confined by `%s` in the root policy namespace: "
+			    "phoenix would have to stack under it, which needs `capability "
+			    "mac_admin` in a root-namespace profile and lets containers load "
+			    "policy into the host's root namespace. Run this container in a "
+			    "policy namespace of its own instead (lxc.apparmor.profile = "
+			    "<profile>//&:<ns>:unconfined, see hooks/phoenix-lxc-config), or set "
+			    "`allowRootNamespaceStack` in %s to accept that risk",
+			    c->probe.label ? c->probe.label : "?",
+			    conf->path ? conf->path : PH_CONFIG_DEFAULT_PATH);
 		ph_warn("stacking under root-namespace profile `%s` (allowRootNamespaceStack): "
 			"this container's host can load policy into the root namespace",
 			c->probe.label ? c->probe.label : "?");
@@ -139,8 +141,9 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 		return 0;
 	}
 	if (ctx->runtime.is_crun && !c->probe.enabled)
-		return ph_error_make(err, ENOTSUP, "crun skips AppArmor when "
-						   "/sys/module/apparmor/parameters/enabled is not Y");
+		return ph_error_make(err, ENOTSUP,
+				     "crun skips AppArmor when "
+				     "/sys/module/apparmor/parameters/enabled is not Y");
 	if (choose_transition(ctx, c, err) < 0)
 		return -1;
 	if (ph_aa_ns_name(c->root, id, c->ns, sizeof(c->ns), err) < 0)
@@ -229,10 +232,9 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 			c->ns_created = true;
 			/* the load creates the namespace; an unconfined
 			 * container still needs one, so load the default */
-			return load_profile(ctx, c,
-					    choice->unconfined ? ctx->config.default_profile
-							       : choice->name,
-					    true, choice->complain, err);
+			return load_profile(
+			    ctx, c, choice->unconfined ? ctx->config.default_profile : choice->name,
+			    true, choice->complain, err);
 		}
 		if (cerr->status != EEXIST) {
 			ph_error_move(err, &cerr);
@@ -245,10 +247,11 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 		if (ph_aa_ns_has_tasks(&c->env, c->ns, &busy, err) < 0)
 			return -1;
 		if (busy)
-			return ph_error_make(err, EEXIST,
-					     "policy namespace `%s` of container `%s` already exists "
-					     "and tasks run in it: is the container already created?",
-					     c->ns, c->id);
+			return ph_error_make(
+			    err, EEXIST,
+			    "policy namespace `%s` of container `%s` already exists "
+			    "and tasks run in it: is the container already created?",
+			    c->ns, c->id);
 		ph_debug("reusing leftover namespace %s", c->ns);
 	}
 	c->ns_created = true;
@@ -287,7 +290,7 @@ int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 					     "policy namespace `%s` still has tasks: left in place "
 					     "(`phoenix gc` removes it once they are gone)",
 					     c->ns);
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 	ph_error_t rerr = NULL;
@@ -372,8 +375,8 @@ int ph_runtime_container_pid(struct ph_context *ctx, const char *id, pid_t *pid,
 			     ph_error_t *err)
 {
 	const char *root = ph_cli_effective_root(&ctx->cli, ctx->runtime.path);
-	char *argv[] = { ctx->runtime.path, (char *)"--root", (char *)root, (char *)"state",
-			 (char *)id, NULL };
+	char *argv[] = {ctx->runtime.path, (char *)"--root", (char *)root,
+			(char *)"state",   (char *)id,	     NULL};
 	cleanup_free char *out = NULL;
 	size_t len = 0;
 	int status = 0;

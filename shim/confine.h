@@ -32,16 +32,16 @@ struct ph_confinement {
 	struct ph_aa_env env;
 	struct ph_aa_probe probe;
 	bool probed;
-	bool apparmor_off;  /* AppArmor unusable and the config allows running without */
+	bool apparmor_off; /* AppArmor unusable and the config allows running without */
 	char ns[256];
-	char target[300];   /* ":<ns>:unconfined", the label written before exec */
-	bool stack;         /* write `stack` instead of `exec` */
-	const char *root;   /* the runtime's state root (scope of the names) */
+	char target[300]; /* ":<ns>:unconfined", the label written before exec */
+	bool stack;	  /* write `stack` instead of `exec` */
+	const char *root; /* the runtime's state root (scope of the names) */
 	const char *id;
 	int state_dirfd;
 	int lockfd;
-	bool ns_created;    /* created by this command: removed again on failure */
-	bool toplevel;      /* policy goes through the top-level .replace (user namespace) */
+	bool ns_created; /* created by this command: removed again on failure */
+	bool toplevel;	 /* policy goes through the top-level .replace (user namespace) */
 };
 
 /* Probe, decide the transition, name the namespace, open the state dir and

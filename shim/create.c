@@ -100,15 +100,15 @@ static int save_state(struct ph_context *ctx, struct ph_confinement *c,
 		      const char *caps_annotation, ph_error_t *err)
 {
 	struct ph_container_state st = {
-		.id = (char *)c->id,
-		.root = (char *)c->root,
-		.ns = c->ns,
-		.profile = choice->name,
-		.transition = (char *)(c->stack ? "stack" : "exec"),
-		.bundle = (char *)bundle,
-		.runtime = ctx->runtime.path,
-		.caps = (char *)caps_annotation,
-		.created = (long long)time(NULL),
+	    .id = (char *)c->id,
+	    .root = (char *)c->root,
+	    .ns = c->ns,
+	    .profile = choice->name,
+	    .transition = (char *)(c->stack ? "stack" : "exec"),
+	    .bundle = (char *)bundle,
+	    .runtime = ctx->runtime.path,
+	    .caps = (char *)caps_annotation,
+	    .created = (long long)time(NULL),
 	};
 	return ph_state_save(c->state_dirfd, &st, err);
 }
@@ -138,7 +138,7 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 		return ph_error_make(err, errno, "%s %s: open bundle `%s`", cmd, cli->id, bundle);
 
 	struct ph_confinement c;
-	struct ph_profile_choice choice = { 0 };
+	struct ph_profile_choice choice = {0};
 	struct ph_spec *spec = NULL;
 	bool recorded = false;
 	int status = -1;
@@ -196,7 +196,7 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	if (ph_spec_save(spec, err) < 0)
 		goto fail;
 
-	struct create_child cc = { &c, bundle_fd, bundle };
+	struct create_child cc = {&c, bundle_fd, bundle};
 	int rstatus = 0;
 	if (ph_runtime_run(&ctx->runtime, cli->argv, before_runtime, &cc, &rstatus, err) < 0)
 		goto fail;
@@ -215,8 +215,13 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify &&
 	    verify_started(ctx, &c, &choice, err) < 0) {
 		ph_error_t kerr = NULL;
-		char *kill_argv[] = { ctx->runtime.path, (char *)"--root", (char *)c.root,
-				      (char *)"delete", (char *)"--force", (char *)cli->id, NULL };
+		char *kill_argv[] = {ctx->runtime.path,
+				     (char *)"--root",
+				     (char *)c.root,
+				     (char *)"delete",
+				     (char *)"--force",
+				     (char *)cli->id,
+				     NULL};
 		char *out = NULL;
 		size_t len = 0;
 		int ks = 0;
@@ -229,7 +234,7 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 done:
 	status = 0;
 	goto out;
-reap_with_status: {
+reap_with_status : {
 	ph_error_t rerr = NULL;
 	if (ph_confine_reap(&c, &rerr) < 0) {
 		ph_log_error(rerr);

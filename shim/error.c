@@ -9,7 +9,7 @@
 
 /* Out of memory while building an error: there is nothing better to do
  * than to keep a static message; the caller still sees a failure. */
-static struct ph_error oom_error = { ENOMEM, (char *)"out of memory" };
+static struct ph_error oom_error = {ENOMEM, (char *)"out of memory"};
 
 static int set_error(ph_error_t *err, int status, char *msg)
 {

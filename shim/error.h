@@ -21,12 +21,11 @@ typedef struct ph_error *ph_error_t;
 /* Set *err to a new error.  When status is non-zero, ": strerror(status)"
  * is appended to the message.  Always returns -1. */
 int ph_error_make(ph_error_t *err, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Prefix the message of *err with "context: ".  Keeps the status.
  * Always returns -1, so `return ph_error_wrap (err, "...")` reads well. */
-int ph_error_wrap(ph_error_t *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int ph_error_wrap(ph_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Release *err and set it to NULL.  NULL-safe. */
 void ph_error_free(ph_error_t *err);
@@ -44,11 +43,11 @@ void ph_cleanup_errorp(ph_error_t *err);
 #define cleanup_error __attribute__((cleanup(ph_cleanup_errorp)))
 
 /* Steal a pointer from a cleanup variable. */
-#define ph_steal(p)                                                         \
-	({                                                                  \
-		__typeof__(p) ph_tmp_ = (p);                                \
-		(p) = NULL;                                                 \
-		ph_tmp_;                                                    \
+#define ph_steal(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) ph_tmp_ = (p);                                                       \
+		(p) = NULL;                                                                        \
+		ph_tmp_;                                                                           \
 	})
 
 #endif

@@ -35,10 +35,11 @@ static int check_request(struct ph_context *ctx, const struct ph_container_state
 		      strcmp(st->profile, ctx->config.gpu_profile) == 0));
 	ph_profile_choice_release(&choice);
 	if (!same)
-		return ph_error_make(err, EPERM,
-				     "%s asks for profile `%s`, but container `%s` runs under `%s`: "
-				     "an exec cannot change the container's profile",
-				     what, requested, st->id, st->profile);
+		return ph_error_make(
+		    err, EPERM,
+		    "%s asks for profile `%s`, but container `%s` runs under `%s`: "
+		    "an exec cannot change the container's profile",
+		    what, requested, st->id, st->profile);
 	return 0;
 }
 
@@ -96,12 +97,13 @@ static int check_cap_options(struct ph_context *ctx, const struct ph_container_s
 		else if (strncmp(a, "--cap=", 6) == 0 || strncmp(a, "-cap=", 5) == 0 ||
 			 strncmp(a, "-c=", 3) == 0)
 			v = strchr(a, '=') + 1;
-		if (v && (strcasecmp(v, "CAP_MAC_ADMIN") == 0 ||
-			  strcasecmp(v, "CAP_MAC_OVERRIDE") == 0))
-			return ph_error_make(err, EPERM,
-					     "--cap %s: the MAC capabilities are not given to "
-					     "processes of container `%s` (macCapabilities is \"%s\")",
-					     v, st->id, ph_caps_policy_name(policy));
+		if (v &&
+		    (strcasecmp(v, "CAP_MAC_ADMIN") == 0 || strcasecmp(v, "CAP_MAC_OVERRIDE") == 0))
+			return ph_error_make(
+			    err, EPERM,
+			    "--cap %s: the MAC capabilities are not given to "
+			    "processes of container `%s` (macCapabilities is \"%s\")",
+			    v, st->id, ph_caps_policy_name(policy));
 	}
 	return 0;
 }
@@ -112,7 +114,7 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	if (ph_validate_id(cli->id, err) < 0)
 		return ph_error_wrap(err, "exec");
 	struct ph_confinement c;
-	struct ph_container_state st = { 0 };
+	struct ph_container_state st = {0};
 	cleanup_spec struct ph_spec *proc = NULL;
 	int status = -1;
 	memset(&c, 0, sizeof(c));

@@ -20,14 +20,15 @@ static int add_annotations(struct ph_json *doc, ph_error_t *err)
 	if (v == NULL || ph_json_object_set(ann, "org.phoenix.version", v, err) < 0)
 		return -1;
 	v = ph_json_new_string("true", err);
-	if (v == NULL || ph_json_object_set(ann, "org.phoenix.apparmor.policyNamespaces", v, err) < 0)
+	if (v == NULL ||
+	    ph_json_object_set(ann, "org.phoenix.apparmor.policyNamespaces", v, err) < 0)
 		return -1;
 	return 0;
 }
 
 int ph_cmd_features(struct ph_context *ctx, ph_error_t *err)
 {
-	char *argv[] = { ctx->runtime.path, (char *)"features", NULL };
+	char *argv[] = {ctx->runtime.path, (char *)"features", NULL};
 	cleanup_free char *out = NULL;
 	size_t len = 0;
 	int status = 0;

@@ -83,11 +83,15 @@ static int seccomp(struct ph_json *doc, ph_error_t *err)
 
 int ph_features_own(struct ph_json **out, ph_error_t *err)
 {
-	static const char *const hooks[] = { "prestart",	"createRuntime", "createContainer",
-					     "startContainer", "poststart",	"poststop",
-					     NULL };
-	static const char *const namespaces[] = { "cgroup", "ipc",  "mount", "network",
-						  "pid",    "user", "uts",   NULL };
+	static const char *const hooks[] = {"prestart",
+					    "createRuntime",
+					    "createContainer",
+					    "startContainer",
+					    "poststart",
+					    "poststop",
+					    NULL};
+	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
+						 "pid",	   "user", "uts",   NULL};
 	struct ph_json *doc = ph_json_new_object(err);
 	if (doc == NULL)
 		return -1;

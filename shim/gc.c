@@ -31,7 +31,7 @@ static int runtime_knows(struct ph_context *ctx, const struct ph_container_state
 	struct ph_runtime rt = ctx->runtime;
 	if (st->runtime && access(st->runtime, X_OK) == 0)
 		rt.path = st->runtime;
-	char *argv[] = { rt.path, (char *)"--root", st->root, (char *)"state", st->id, NULL };
+	char *argv[] = {rt.path, (char *)"--root", st->root, (char *)"state", st->id, NULL};
 	cleanup_free char *out = NULL;
 	size_t len = 0;
 	int status = 0;
@@ -108,7 +108,7 @@ int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err)
 	char **names = NULL;
 	if (ph_state_list(dirfd, &names, err) < 0)
 		return ph_error_wrap(err, "gc");
-	struct gc_counts n = { 0, 0, 0 };
+	struct gc_counts n = {0, 0, 0};
 	int ret = 0;
 	for (size_t i = 0; names[i]; i++) {
 		ph_error_t one = NULL;

@@ -9,8 +9,7 @@ static bool gpu_device(const char *path)
 	return strncmp(path, "/dev/nvidia", 11) == 0 || strncmp(path, "/dev/dri/", 9) == 0;
 }
 
-static int check_device(const char *path, const struct ph_json *device, void *data,
-			ph_error_t *err)
+static int check_device(const char *path, const struct ph_json *device, void *data, ph_error_t *err)
 {
 	(void)device;
 	(void)err;

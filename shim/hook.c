@@ -39,8 +39,9 @@ static int read_stdin(char **buf, size_t *len, ph_error_t *err)
 	for (;;) {
 		if (*len + 1 >= cap) {
 			if (cap >= HOOK_STATE_MAX)
-				return ph_error_make(err, EFBIG, "container state on stdin is larger "
-								  "than 1 MiB");
+				return ph_error_make(err, EFBIG,
+						     "container state on stdin is larger "
+						     "than 1 MiB");
 			char *n = realloc(*buf, cap *= 2);
 			if (n == NULL)
 				return ph_error_make(err, ENOMEM, "read container state");
@@ -113,8 +114,9 @@ int ph_cmd_hook(struct ph_context *ctx, ph_error_t *err)
 {
 	const struct ph_cli *cli = &ctx->cli;
 	if (cli->id == NULL || strcmp(cli->id, "poststop") != 0 || cli->nargs != 1)
-		return ph_error_make(err, EINVAL, "usage: phoenix [--root DIR] hook poststop "
-						  "(container state on stdin)");
+		return ph_error_make(err, EINVAL,
+				     "usage: phoenix [--root DIR] hook poststop "
+				     "(container state on stdin)");
 	if (poststop(ctx, err) < 0)
 		return ph_error_wrap(err, "hook poststop");
 	return 0;
@@ -128,20 +130,21 @@ int ph_hook_inject(struct ph_context *ctx, struct ph_spec *spec, const char *roo
 	if (path == NULL) {
 		self = realpath("/proc/self/exe", NULL);
 		if (self == NULL)
-			return ph_error_make(err, errno, "poststop hook: resolve phoenix's own path");
+			return ph_error_make(err, errno,
+					     "poststop hook: resolve phoenix's own path");
 		path = self;
 	}
-	const char *args[] = { "phoenix", "--root", root, "hook", "poststop", NULL };
+	const char *args[] = {"phoenix", "--root", root, "hook", "poststop", NULL};
 	cleanup_free char *config_env = NULL;
-	const char *env[3] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			       NULL, NULL };
+	const char *env[3] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			      NULL, NULL};
 	const char *conf = getenv("PHOENIX_CONFIG");
 	if (conf && *conf) {
 		if (asprintf(&config_env, "PHOENIX_CONFIG=%s", conf) < 0)
 			return ph_error_make(err, ENOMEM, "poststop hook");
 		env[1] = config_env;
 	}
-	struct ph_spec_hook hook = { .path = path, .args = args, .env = env, .timeout = 30 };
+	struct ph_spec_hook hook = {.path = path, .args = args, .env = env, .timeout = 30};
 	if (ph_spec_append_hook(spec, "poststop", &hook, err) < 0)
 		return ph_error_wrap(err, "add the poststop hook");
 	return 0;

@@ -14,8 +14,8 @@ bool ph_profile_is_default_alias(const char *name)
 	       strncmp(name, "containers-default-", 19) == 0;
 }
 
-static int set_choice(struct ph_profile_choice *out, const struct ph_config *conf,
-		      const char *name, bool unconfined, ph_error_t *err)
+static int set_choice(struct ph_profile_choice *out, const struct ph_config *conf, const char *name,
+		      bool unconfined, ph_error_t *err)
 {
 	out->name = strdup(name);
 	if (out->name == NULL)
@@ -36,8 +36,8 @@ int ph_profile_choose(const struct ph_config *conf, const char *requested, const
 		source = "annotation " PH_ANNOTATION_PREFIX "profile";
 	}
 	if (ph_profile_is_default_alias(name))
-		return set_choice(out, conf, gpu ? conf->gpu_profile : conf->default_profile,
-				  false, err);
+		return set_choice(out, conf, gpu ? conf->gpu_profile : conf->default_profile, false,
+				  err);
 	if (strncmp(name, "localhost/", 10) == 0)
 		name += 10;
 	if (strcmp(name, "unconfined") == 0) {
@@ -45,8 +45,8 @@ int ph_profile_choose(const struct ph_config *conf, const char *requested, const
 		case PH_UNCONFINED_NAMESPACE:
 			return set_choice(out, conf, "unconfined", true, err);
 		case PH_UNCONFINED_DEFAULT:
-			return set_choice(out, conf, gpu ? conf->gpu_profile : conf->default_profile,
-					  false, err);
+			return set_choice(
+			    out, conf, gpu ? conf->gpu_profile : conf->default_profile, false, err);
 		case PH_UNCONFINED_REFUSE:
 		default:
 			return ph_error_make(err, EPERM,

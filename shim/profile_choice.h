@@ -21,9 +21,9 @@
 #include "error.h"
 
 struct ph_profile_choice {
-	char *name;      /* profile inside the namespace; "unconfined" for none */
+	char *name;	 /* profile inside the namespace; "unconfined" for none */
 	bool unconfined; /* nothing to load: the namespace's own unconfined */
-	bool complain;   /* load in complain mode */
+	bool complain;	 /* load in complain mode */
 };
 
 /* `requested` is process.apparmorProfile (NULL when absent), `annotation`

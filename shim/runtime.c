@@ -96,7 +96,7 @@ int ph_runtime_find(const char *configured, struct ph_runtime *rt, ph_error_t *e
 			return ph_error_wrap(err, "config key `runtime`");
 		return 0;
 	}
-	static const char *const names[] = { "runc", "crun" };
+	static const char *const names[] = {"runc", "crun"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *found = NULL;
 		int r = search_path(names[i], &found);
@@ -148,8 +148,8 @@ static void forward_signal(int sig, siginfo_t *info, void *ucontext)
 		kill((pid_t)child_pid, sig);
 }
 
-static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
-					 SIGWINCH };
+static const int forwarded_signals[] = {SIGINT,	 SIGTERM, SIGHUP,  SIGQUIT,
+					SIGUSR1, SIGUSR2, SIGWINCH};
 
 static void install_forwarding(struct sigaction *old)
 {
@@ -258,8 +258,8 @@ int ph_runtime_run(const struct ph_runtime *rt, char **argv, ph_before_exec_fn b
 	return 0;
 }
 
-int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **out,
-		       size_t *len, int *status, ph_error_t *err)
+int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **out, size_t *len,
+		       int *status, ph_error_t *err)
 {
 	int pipefd[2];
 	*out = NULL;

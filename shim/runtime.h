@@ -36,7 +36,7 @@ int ph_runtime_run(const struct ph_runtime *rt, char **argv, ph_before_exec_fn b
 
 /* Run the runtime with an argument vector of phoenix's own (for `state`,
  * `--version`, `features`), capturing stdout.  stderr is discarded. */
-int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **out,
-		       size_t *len, int *status, ph_error_t *err);
+int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **out, size_t *len,
+		       int *status, ph_error_t *err);
 
 #endif

@@ -17,7 +17,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	if (!ctx->config.verify)
 		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
 	struct ph_confinement c;
-	struct ph_container_state st = { 0 };
+	struct ph_container_state st = {0};
 	int status = -1;
 	if (ph_confine_prepare(ctx, cli->id, false, &c, err) < 0)
 		goto fail;
@@ -43,8 +43,13 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	if (exists && pid > 0 &&
 	    ph_confine_verify_pid(&c, pid, st.profile, ph_config_complain(&ctx->config, st.profile),
 				  err) < 0) {
-		char *argv[] = { ctx->runtime.path, (char *)"--root", (char *)c.root,
-				 (char *)"kill", (char *)cli->id, (char *)"KILL", NULL };
+		char *argv[] = {ctx->runtime.path,
+				(char *)"--root",
+				(char *)c.root,
+				(char *)"kill",
+				(char *)cli->id,
+				(char *)"KILL",
+				NULL};
 		char *out = NULL;
 		size_t len = 0;
 		int ks = 0;

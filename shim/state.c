@@ -148,7 +148,8 @@ int ph_state_load(int dirfd, const char *ns, struct ph_container_state *st, bool
 	cleanup_json struct ph_json *root = NULL;
 	if (ph_json_parse(buf, len, name, &root, err) < 0)
 		return ph_error_wrap(err, "state");
-	if (take(root, "id", &st->id, true, err) < 0 || take(root, "root", &st->root, true, err) < 0 ||
+	if (take(root, "id", &st->id, true, err) < 0 ||
+	    take(root, "root", &st->root, true, err) < 0 ||
 	    take(root, "namespace", &st->ns, true, err) < 0 ||
 	    take(root, "profile", &st->profile, true, err) < 0 ||
 	    take(root, "transition", &st->transition, true, err) < 0 ||

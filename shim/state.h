@@ -17,14 +17,14 @@
 
 struct ph_container_state {
 	char *id;
-	char *root;       /* the runtime's --root */
-	char *ns;         /* policy namespace name */
-	char *profile;    /* profile name inside the namespace, or "unconfined" */
+	char *root;	  /* the runtime's --root */
+	char *ns;	  /* policy namespace name */
+	char *profile;	  /* profile name inside the namespace, or "unconfined" */
 	char *transition; /* "exec" or "stack" */
 	char *bundle;
-	char *runtime;    /* path of the real runtime */
-	char *label;      /* the label phoenix expects the container to carry */
-	char *caps;       /* the container's org.phoenix.capabilities, for its execs */
+	char *runtime; /* path of the real runtime */
+	char *label;   /* the label phoenix expects the container to carry */
+	char *caps;    /* the container's org.phoenix.capabilities, for its execs */
 	long long created;
 };
 

@@ -17,7 +17,7 @@
 
 int ph_cmd_version(struct ph_context *ctx, ph_error_t *err)
 {
-	char *argv[] = { ctx->runtime.path, (char *)"--version", NULL };
+	char *argv[] = {ctx->runtime.path, (char *)"--version", NULL};
 	char *out = NULL;
 	size_t len = 0;
 	int status = 0;

@@ -259,16 +259,17 @@ teardown() {
 	for i in $(seq 32); do
 		mkdir -p "$T/p$i"
 		cp "$T/b/config.json" "$T/p$i/config.json"
-		ln -s "$T/b/rootfs" "$T/p$i/rootfs"
+		cp -a "$T/b/rootfs" "$T/p$i/rootfs"
 	done
 	for i in $(seq 32); do
-		phx run -d --bundle "$T/p$i" "par$i" >"$T/out$i" 2>&1 &
+		"$PHOENIX" --root "$ROOT" --log "$T/log" --log-format json run -d --bundle "$T/p$i" "par$i" </dev/null >/dev/null 2>&1 &
 	done
 	wait
+	jq -r 'select(.level=="error") | .msg' "$T/log" | head -5
 	assert_equal "$(runc --root "$ROOT" list -q | wc -l)" 32
 	assert_equal "$(phx_namespaces | wc -l)" 32
 	for i in $(seq 32); do
-		phx delete --force "par$i" &
+		"$PHOENIX" --root "$ROOT" delete --force "par$i" </dev/null >/dev/null 2>&1 &
 	done
 	wait
 	assert_equal "$(phx_namespaces | wc -l)" 0

@@ -298,10 +298,9 @@ static int compile_to_temp(const struct cache_req *req, const char *ns, char **t
 		return ph_error_make(err, e, "create a file in policy cache `%s`", req->cache_dir);
 	}
 	close(fd);
-	if (ph_aa_policy_compile_flags(req->parser, req->profile_path, req->profiles_dir,
-				       req->features_path, ns,
-				       req->complain ? PH_AA_COMPILE_COMPLAIN : 0u, *tmp_path,
-				       err) < 0)
+	if (ph_aa_policy_compile_flags(
+		req->parser, req->profile_path, req->profiles_dir, req->features_path, ns,
+		req->complain ? PH_AA_COMPILE_COMPLAIN : 0u, *tmp_path, err) < 0)
 		goto fail;
 	fd = open(*tmp_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {

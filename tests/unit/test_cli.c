@@ -2,8 +2,8 @@
 #include "cli.h"
 #include "t.h"
 
-#define ARGV(...) ((char *[]){ "phoenix", __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ "phoenix", __VA_ARGS__ }) / sizeof(char *)))
+#define ARGV(...) ((char *[]){"phoenix", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof((char *[]){"phoenix", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(cli, ...) ph_cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (cli), &err)
 
 int main(void)
@@ -54,8 +54,7 @@ int main(void)
 	CHECK(c.detach);
 	CHECK_STR(c.id, "cid");
 	CHECK(c.nargs == 4);
-	CHECK(PARSE(&c, "exec", "-p=/q.json", "-t", "-e", "A=B", "--apparmor", "prof", "cid") ==
-	      0);
+	CHECK(PARSE(&c, "exec", "-p=/q.json", "-t", "-e", "A=B", "--apparmor", "prof", "cid") == 0);
 	CHECK_STR(c.process, "/q.json");
 	CHECK_STR(c.apparmor, "prof");
 	CHECK(PARSE(&c, "exec", "--cap", "CAP_SYS_ADMIN", "-u", "0:0", "--cwd", "/", "cid", "ls") ==
@@ -144,7 +143,7 @@ int main(void)
 	CHECK_STR(ph_cli_effective_root(&c, "/usr/bin/crun"), "/x");
 
 	/* bare phoenix */
-	char *bare[] = { "phoenix", NULL };
+	char *bare[] = {"phoenix", NULL};
 	CHECK(ph_cli_parse(1, bare, &c, &err) == 0);
 	CHECK(c.command == PH_CMD_NONE);
 	T_DONE();

@@ -9,7 +9,7 @@ static void ids(void)
 	ph_error_t err = NULL;
 	CHECK(ph_validate_id("abc", &err) == 0);
 	CHECK(ph_validate_id("0f3a_b+c-d.e", &err) == 0);
-	const char *bad[] = { "", ".", "..", "a/b", "../x", "a b", "a\nb", "a:b", "a\x01", "é" };
+	const char *bad[] = {"", ".", "..", "a/b", "../x", "a b", "a\nb", "a:b", "a\x01", "é"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK(ph_validate_id(bad[i], &err) < 0);
 		ph_error_free(&err);
@@ -31,8 +31,9 @@ static void choice(void)
 	ph_error_t err = NULL;
 	CHECK(ph_config_load_path(&conf, NULL, false, &err) == 0);
 	struct ph_profile_choice c;
-	const char *defaults[] = { NULL, "", "docker-default", "runtime/default",
-				   "containers-default-0.50.1", "crun-default" };
+	const char *defaults[] = {
+	    NULL,	   "", "docker-default", "runtime/default", "containers-default-0.50.1",
+	    "crun-default"};
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		CHECK(ph_profile_choose(&conf, defaults[i], NULL, false, &c, &err) == 0);
 		CHECK_STR(c.name, "phoenix-default");
@@ -63,8 +64,8 @@ static void choice(void)
 	CHECK_ERR(err, "refused by the config");
 	ph_error_free(&err);
 	/* names that would change the kernel write */
-	const char *bad[] = { "a&b", ":ns:p", "a//b", "p\n", "p q", "p\tq", "&p", "a:b",
-			      "^hat", "x\"y", "-x" };
+	const char *bad[] = {"a&b", ":ns:p", "a//b", "p\n",  "p q", "p\tq",
+			     "&p",  "a:b",   "^hat", "x\"y", "-x"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK(ph_profile_choose(&conf, bad[i], NULL, false, &c, &err) < 0);
 		CHECK_ERR(err, "is not allowed");

@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# phoenix bench on a real AppArmor kernel: run inside the integration VM
+# (bench/bench.mk does: integration/vm.sh -- bench/vm-bench.sh ...).
+#
+#   bench/vm-bench.sh --phoenix BIN --bench-aa BIN --bench-exec BIN --noop BIN
+#       [--rounds N] [--cycles N|auto] [--cycle-budget SECONDS] [--parallel N]
+#
+# Prints Markdown on stdout (the guest's files do not reach the host):
+#  1. create + start + delete of a busybox container, through phoenix and
+#     through runc directly, alternating (order swapped every round), each
+#     step timed; phoenix's --debug trace gives its profile load time;
+#  2. the floor, in the same VM: one fork+execve of a static no-op, the
+#     namespace mkdir and rmdir and a cached profile load (bench_aa), and
+#     phoenix's added time as a multiple of it;
+#  3. the profile load from phoenix's compiled cache against compiling
+#     and loading with apparmor_parser every time;
+#  4. N create/delete cycles (`phoenix create` + `phoenix delete --force`;
+#     with `--cycles auto` as many as fit in --cycle-budget seconds, at most
+#     1000): namespaces left, phoenix's peak RSS, the kernel's memory;
+#  5. --parallel containers started at once: all succeed, one namespace
+#     each, none left after deleting them.
+# Any failure of a command or an invariant exits non-zero.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+repo=$(dirname "$here")
+phoenix='' bench_aa='' bench_exec='' noop=''
+rounds=15 cycles=auto budget=300 parallel=64
+usage() {
+	echo "usage: $0 --phoenix BIN --bench-aa BIN --bench-exec BIN --noop BIN [--rounds N]" \
+		"[--cycles N|auto] [--cycle-budget SECONDS] [--parallel N]" >&2
+	exit 2
+}
+while (($#)); do
+	case $1 in
+	--phoenix) phoenix=$2; shift 2 ;;
+	--bench-aa) bench_aa=$2; shift 2 ;;
+	--bench-exec) bench_exec=$2; shift 2 ;;
+	--noop) noop=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--cycles) cycles=$2; shift 2 ;;
+	--cycle-budget) budget=$2; shift 2 ;;
+	--parallel) parallel=$2; shift 2 ;;
+	*) usage ;;
+	esac
+done
+[[ -n $phoenix && -n $bench_aa && -n $bench_exec && -n $noop ]] || usage
+abs() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd -P)" "$(basename "$1")"); }
+phoenix=$(abs "$phoenix")
+bench_aa=$(abs "$bench_aa")
+bench_exec=$(abs "$bench_exec")
+noop=$(abs "$noop")
+
+AAFS=/sys/kernel/security/apparmor
+[[ -d $AAFS/policy/namespaces ]] || {
+	echo "vm-bench: no AppArmor here (run it in the integration VM)" >&2
+	exit 1
+}
+runc=$(command -v runc)
+say() { printf 'vm-bench: %s\n' "$*" >&2; }
+trap 'echo "vm-bench: failed at line $LINENO" >&2' ERR
+
+T=$(mktemp -d /tmp/phx-bench.XXXXXX)
+ROOT=$T/runc-root
+export PHOENIX_CONFIG=$T/phoenix.json
+unset PHOENIX_RUNTIME
+jq -n --arg repo "$repo" --arg t "$T" \
+	'{profilesDir: ($repo + "/profiles/container"), localProfilesDir: ($t + "/profiles"),
+	  cacheDir: ($t + "/cache"), stateDir: ($t + "/state")}' >"$PHOENIX_CONFIG"
+mkdir -p "$T/profiles"
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+	local id
+	for id in $("$runc" --root "$ROOT" list -q 2>/dev/null); do
+		"$phoenix" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 ||
+			"$runc" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+	done
+}
+trap cleanup EXIT
+
+# a busybox container that waits
+B=$T/bundle
+mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/sys"
+cp /bin/busybox "$B/rootfs/bin/busybox"
+ln -s busybox "$B/rootfs/bin/sleep"
+ln -s busybox "$B/rootfs/bin/sh"
+(cd "$B" && "$runc" spec)
+jq '.process.terminal = false | .process.args = ["sleep", "100000"]' "$B/config.json" >"$B/c.json"
+mv "$B/c.json" "$B/config.json"
+
+phx_namespaces() { find "$AAFS/policy/namespaces" -mindepth 1 -maxdepth 1 -name 'phx-*' | wc -l; }
+now() { echo "${EPOCHREALTIME/./}"; } # microseconds
+
+# stats FILE: "median p10 p90" of the numbers in FILE (microseconds → ms)
+stats() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "- - -"; exit }
+		split("50 10 90", p, " ")
+		for (k = 1; k <= 3; k++) {
+			pos = p[k] / 100 * (NR - 1) + 1; i = int(pos); f = pos - i
+			x = (i >= NR) ? v[NR] : v[i] + f * (v[i + 1] - v[i])
+			printf "%s%.1f", (k > 1 ? " " : ""), x / 1000
+		}
+		print ""
+	}'
+}
+med() { stats "$1" | cut -d' ' -f1; }
+
+# ---- 1. create + start + delete, phoenix against runc -------------------------
+# Both get what containerd passes: --root, --log, --log-format json.
+cycle() { # cycle VARIANT ID RESULT-PREFIX [--debug]
+	local bin=$runc variant=$1 id=$2 res=$3 dbg=${4:-}
+	[[ $variant == runc ]] || bin=$phoenix
+	local log=$T/log-$variant.json
+	local g=(--root "$ROOT" --log "$log" --log-format json)
+	[[ -z $dbg ]] || g+=(--debug)
+	local t0 t1 t2 t3
+	t0=$(now)
+	"$bin" "${g[@]}" create --bundle "$B" "$id" </dev/null >/dev/null 2>&1
+	t1=$(now)
+	"$bin" "${g[@]}" start "$id" </dev/null >/dev/null 2>&1
+	t2=$(now)
+	"$bin" "${g[@]}" delete --force "$id" </dev/null >/dev/null 2>&1
+	t3=$(now)
+	echo $((t1 - t0)) >>"$res.create"
+	echo $((t2 - t1)) >>"$res.start"
+	echo $((t3 - t2)) >>"$res.delete"
+	echo $((t3 - t0)) >>"$res.total"
+}
+
+say "warming up (first create compiles the profile into the cache)"
+cycle phoenix warm "$T/warm"
+cycle runc warm "$T/warm"
+[[ $(phx_namespaces) == 0 ]] || {
+	echo "vm-bench: a namespace was left after the warm-up" >&2
+	exit 1
+}
+
+say "create+start+delete: $rounds rounds, phoenix and runc alternating"
+for ((r = 0; r < rounds; r++)); do
+	if ((r % 2 == 0)); then
+		cycle phoenix "p$r" "$T/phoenix"
+		cycle runc "r$r" "$T/runc"
+	else
+		cycle runc "r$r" "$T/runc"
+		cycle phoenix "p$r" "$T/phoenix"
+	fi
+	[[ $(phx_namespaces) == 0 ]] || {
+		echo "vm-bench: namespace left after round $r" >&2
+		exit 1
+	}
+done
+# per-round differences of the totals
+paste "$T/phoenix.total" "$T/runc.total" | awk '{ print $1 - $2 }' >"$T/added.total"
+for s in create start delete; do
+	paste "$T/phoenix.$s" "$T/runc.$s" | awk '{ print $1 - $2 }' >"$T/added.$s"
+done
+
+# phoenix's own trace: the profile load, and the `runc state` that start
+# runs to verify the label
+say "traced rounds (--debug)"
+: >"$T/log-phoenix.json"
+for ((r = 0; r < 5; r++)); do
+	cycle phoenix "d$r" "$T/debug" --debug
+done
+grep -o 'cache hit; [0-9.]* ms' "$T/log-phoenix.json" | awk '{ print $3 * 1000 }' >"$T/trace.load" || true
+"$runc" --root "$ROOT" create --bundle "$B" st </dev/null >/dev/null 2>&1
+for ((r = 0; r < rounds; r++)); do
+	t0=$(now)
+	"$runc" --root "$ROOT" state st >/dev/null
+	t1=$(now)
+	echo $((t1 - t0)) >>"$T/runc.state"
+done
+"$runc" --root "$ROOT" delete --force st
+
+# ---- 2 + 3. the floor, and cache against parser --------------------------------
+say "floor: mkdir, cached load, rmdir, static exec (bench_aa)"
+"$bench_aa" --profiles "$repo/profiles/container" --profile phoenix-default --cache "$T/cache" \
+	--noop "$noop" --rounds $((rounds * 4)) --parser-rounds "$rounds" >"$T/aa.tsv"
+aa() { awk -F'\t' -v s="$1" -v c="${2:-3}" '$1 == s { printf "%.2f", $c / 1000 }' "$T/aa.tsv"; }
+
+# ---- 4. create/delete cycles ------------------------------------------------------
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+settle() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+}
+if [[ $cycles == auto ]]; then
+	say "timing 5 create/delete cycles to size the run"
+	t0=$(now)
+	"$bench_exec" -q -s -n 5 -w 0 -- create "$phoenix" --root "$ROOT" create --bundle "$B" cyc \
+		:: delete "$phoenix" --root "$ROOT" delete --force cyc >/dev/null
+	t1=$(now)
+	per=$(((t1 - t0) / 5))
+	cycles=$((budget * 1000000 / per))
+	((cycles <= 1000)) || cycles=1000
+	((cycles >= 20)) || cycles=20
+	say "one cycle ≈ $((per / 1000)) ms: running $cycles cycles (budget ${budget} s)"
+fi
+settle
+avail0=$(meminfo MemAvailable) slab0=$(meminfo Slab) sunr0=$(meminfo SUnreclaim)
+t0=$(now)
+"$bench_exec" -q -s -n "$cycles" -w 0 -- create "$phoenix" --root "$ROOT" create --bundle "$B" cyc \
+	:: delete "$phoenix" --root "$ROOT" delete --force cyc >"$T/cycles.tsv"
+t1=$(now)
+left=$(phx_namespaces)
+settle
+avail1=$(meminfo MemAvailable) slab1=$(meminfo Slab) sunr1=$(meminfo SUnreclaim)
+# phoenix's own peak RSS: the same cycles with a static no-op as the
+# runtime, so that the runtime's RSS does not mask phoenix's (wait4
+# reports the larger of a process and its children)
+PHOENIX_RUNTIME=$noop "$bench_exec" -q -s -n 20 -w 0 -- create "$phoenix" --root "$ROOT" create --bundle "$B" rss \
+	:: delete "$phoenix" --root "$ROOT" delete --force rss >"$T/rss.tsv"
+PHOENIX_RUNTIME=$noop "$bench_exec" -q -n 20 -w 0 -- state "$phoenix" --root "$ROOT" state rss \
+	>"$T/rss-pass.tsv"
+rss_create=$(awk -F'\t' '$1 == "create" { print $8 }' "$T/rss.tsv")
+rss_delete=$(awk -F'\t' '$1 == "delete" { print $8 }' "$T/rss.tsv")
+rss_pass=$(awk -F'\t' '$1 == "state" { print $8 }' "$T/rss-pass.tsv")
+rss_runc=$(awk -F'\t' '$1 == "create" { print $8 }' "$T/cycles.tsv")
+# the kernel's share of one container: its compiled policy as the kernel keeps it
+"$phoenix" --root "$ROOT" create --bundle "$B" one </dev/null >/dev/null 2>&1
+one_ns=$(find "$AAFS/policy/namespaces" -mindepth 1 -maxdepth 1 -name 'phx-*' | head -n 1)
+raw=$(find "$one_ns/raw_data" -name raw_data -type f -exec stat -c %s {} + | awk '{ s += $1 } END { print s + 0 }')
+"$phoenix" --root "$ROOT" delete --force one </dev/null >/dev/null 2>&1
+
+# ---- 5. containers in parallel ----------------------------------------------------
+say "$parallel containers started in parallel (run --detach)"
+t0=$(now)
+pids=()
+for ((i = 0; i < parallel; i++)); do
+	"$phoenix" --root "$ROOT" --log "$T/par-$i.log" --log-format json run --detach --bundle "$B" "par$i" \
+		</dev/null >/dev/null 2>&1 &
+	pids+=($!)
+done
+par_failed=0
+for p in "${pids[@]}"; do wait "$p" || par_failed=$((par_failed + 1)); done
+t1=$(now)
+par_ns=$(phx_namespaces)
+par_live=$("$runc" --root "$ROOT" list -q | grep -c '^par' || true)
+pids=()
+for ((i = 0; i < parallel; i++)); do
+	"$phoenix" --root "$ROOT" delete --force "par$i" </dev/null >/dev/null 2>&1 &
+	pids+=($!)
+done
+del_failed=0
+for p in "${pids[@]}"; do wait "$p" || del_failed=$((del_failed + 1)); done
+t2=$(now)
+par_left=$(phx_namespaces)
+par_live_after=$("$runc" --root "$ROOT" list -q | grep -c '^par' || true)
+
+# ---- report -------------------------------------------------------------------------
+row() { # row LABEL FILE
+	read -r m p10 p90 < <(stats "$2")
+	printf '| %s | %s | %s–%s |\n' "$1" "$m" "$p10" "$p90"
+}
+added=$(med "$T/added.total")
+runc_total=$(med "$T/runc.total")
+floor1=$(awk -F'\t' '$1 == "floor" { printf "%.2f", $3 / 1000 }' "$T/aa.tsv")
+exec1=$(aa exec)
+floor3=$(awk -v f="$floor1" -v e="$exec1" 'BEGIN { printf "%.2f", f + 2 * e }')
+floor3s=$(awk -v f="$floor3" -v s="$(med "$T/runc.state")" 'BEGIN { printf "%.2f", f + s }')
+{
+	echo "### AppArmor path (QEMU VM, Debian $(uname -r), $(nproc) vCPUs, accel ${PHOENIX_BENCH_ACCEL:-?})"
+	echo
+	echo "Other VMs shared the host's 2 cores during the run: phoenix and runc rounds"
+	echo "alternate so that the noise hits both. Times in ms, median and p10–p90."
+	echo
+	echo "#### create + start + delete of a busybox container ($rounds rounds each)"
+	echo
+	echo "| step | phoenix | runc | added by phoenix (median of per-round differences) |"
+	echo "|---|---:|---:|---:|"
+	for s in create start delete total; do
+		printf '| %s | %s | %s | **%s** |\n' "$s" "$(med "$T/phoenix.$s")" "$(med "$T/runc.$s")" "$(med "$T/added.$s")"
+	done
+	echo
+	echo "p10–p90 of the totals: phoenix $(stats "$T/phoenix.total" | awk '{ print $2 "–" $3 }'),"
+	echo "runc $(stats "$T/runc.total" | awk '{ print $2 "–" $3 }'), added $(stats "$T/added.total" | awk '{ print $2 "–" $3 }')."
+	echo "phoenix adds **$(awk -v a="$added" -v b="$runc_total" 'BEGIN { printf "%.1f", 100 * a / b }') %** to runc's cycle."
+	echo
+	echo "#### Where it goes: the floor, measured in the same VM"
+	echo
+	echo "| work | median | p10–p90 |"
+	echo "|---|---:|---:|"
+	for s in exec mkdir load lookup kernel rmdir; do
+		case $s in
+		exec) label="fork+execve of a static no-op" ;;
+		mkdir) label="namespace mkdir" ;;
+		load) label="cached profile load (ph_aa_policy_load_profile)" ;;
+		lookup) label="… of which cache key + read" ;;
+		kernel) label="… of which the kernel's .replace write" ;;
+		rmdir) label="namespace rmdir" ;;
+		esac
+		printf '| %s | %s | %s–%s |\n' "$label" "$(aa "$s")" "$(aa "$s" 4)" "$(aa "$s" 5)"
+	done
+	printf '| **floor**: one exec + mkdir + load + rmdir | **%s** | %s–%s |\n' "$floor1" "$(aa floor 4)" "$(aa floor 5)"
+	row "profile load in phoenix's --debug trace (create)" "$T/trace.load"
+	row "\`runc state\` (start runs it to verify the label)" "$T/runc.state"
+	echo
+	echo "phoenix's added time per cycle: **$added ms** = $(awk -v a="$added" -v f="$floor1" 'BEGIN { printf "%.2f", a / f }')× the floor"
+	echo "(target ≤ 1.25×). phoenix runs three times per cycle (create, start, delete), and"
+	echo "start verifies the label with one \`runc state\`: with those counted, the floor is"
+	echo "$floor3s ms (3 execs + mkdir + load + rmdir + runc state), and the added time is"
+	echo "$(awk -v a="$added" -v f="$floor3s" 'BEGIN { printf "%.2f", a / f }')× it."
+	echo
+	echo "#### Profile load: phoenix's compiled cache against apparmor_parser every time"
+	echo
+	echo "| way | median | p10–p90 |"
+	echo "|---|---:|---:|"
+	printf '| cache (ph_aa_policy_load_profile, %s rounds) | %s | %s–%s |\n' "$(awk -F'\t' '$1 == "load" { print $2 }' "$T/aa.tsv")" "$(aa load)" "$(aa load 4)" "$(aa load 5)"
+	printf '| %s (%s rounds) | %s | %s–%s |\n' "\`apparmor_parser -r -T -n NS\`" "$(awk -F'\t' '$1 == "parser" { print $2 }' "$T/aa.tsv")" "$(aa parser)" "$(aa parser 4)" "$(aa parser 5)"
+	echo
+	echo "The cache is **$(awk -v p="$(aa parser)" -v l="$(aa load)" 'BEGIN { printf "%.0f", p / l }')×** faster (target ≥ 50×)."
+	echo
+	echo "#### $cycles create/delete cycles (\`phoenix create\` + \`phoenix delete --force\`)"
+	echo
+	echo "| measure | value |"
+	echo "|---|---|"
+	echo "| cycles | $cycles in $(((t1 - t0) / 1000000)) s (median create $(awk -F'\t' '$1 == "create" { printf "%.1f", $3 / 1000 }' "$T/cycles.tsv") ms, delete $(awk -F'\t' '$1 == "delete" { printf "%.1f", $3 / 1000 }' "$T/cycles.tsv") ms) |"
+	echo "| phoenix namespaces left | **$left** |"
+	echo "| peak RSS of phoenix create / delete (runtime: a static no-op) | $rss_create / $rss_delete KiB |"
+	echo "| peak RSS of phoenix \`state\` (pass-through; execve keeps the high-water mark) | $rss_pass KiB |"
+	echo "| peak RSS of phoenix + runc create (wait4: the larger) | $rss_runc KiB |"
+	echo "| MemAvailable before → after (caches dropped) | $avail0 → $avail1 kB ($((avail1 - avail0)) kB) |"
+	echo "| Slab before → after | $slab0 → $slab1 kB ($((slab1 - slab0)) kB) |"
+	echo "| SUnreclaim before → after | $sunr0 → $sunr1 kB ($((sunr1 - sunr0)) kB) |"
+	echo "| one live container's policy as the kernel keeps it (sum of raw_data) | $raw bytes |"
+	echo
+	echo "#### $parallel containers started in parallel (\`phoenix run --detach\`)"
+	echo
+	echo "| measure | value |"
+	echo "|---|---|"
+	echo "| failed runs | **$par_failed** of $parallel ($(((t1 - t0) / 1000)) ms for all) |"
+	echo "| phoenix namespaces / live containers | $par_ns / $par_live |"
+	echo "| failed deletes | $del_failed ($(((t2 - t1) / 1000)) ms for all) |"
+	echo "| namespaces / containers left after deleting | **$par_left** / $par_live_after |"
+} | tee "$T/vm.md"
+
+status=0
+[[ $left == 0 ]] || status=1
+[[ $par_failed == 0 && $del_failed == 0 && $par_ns == "$parallel" && $par_live == "$parallel" && $par_left == 0 ]] || status=1
+((status == 0)) || echo "vm-bench: an invariant failed (see the tables)" >&2
+exit "$status"
