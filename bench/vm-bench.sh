@@ -20,7 +20,7 @@
 #  5. --parallel containers started at once: all succeed, one namespace
 #     each, none left after deleting them.
 # Any failure of a command or an invariant exits non-zero.
-set -euo pipefail
+set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(dirname "$here")
@@ -79,16 +79,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# a busybox container that waits
-B=$T/bundle
-mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/sys"
-cp /bin/busybox "$B/rootfs/bin/busybox"
-ln -s busybox "$B/rootfs/bin/sleep"
-ln -s busybox "$B/rootfs/bin/sh"
-(cd "$B" && "$runc" spec)
-jq '.process.terminal = false | .process.args = ["sleep", "100000"]' "$B/config.json" >"$B/c.json"
-mv "$B/c.json" "$B/config.json"
+# a busybox container that waits: one bundle for phoenix, which rewrites
+# its config.json (process.apparmorProfile), one for runc
+make_bundle() {
+	local b=$1
+	mkdir -p "$b/rootfs/bin" "$b/rootfs/proc" "$b/rootfs/dev" "$b/rootfs/sys"
+	cp /bin/busybox "$b/rootfs/bin/busybox"
+	ln -s busybox "$b/rootfs/bin/sleep"
+	ln -s busybox "$b/rootfs/bin/sh"
+	(cd "$b" && "$runc" spec)
+	jq '.process.terminal = false | .process.args = ["sleep", "100000"]' "$b/config.json" >"$b/c.json"
+	mv "$b/c.json" "$b/config.json"
+}
+B=$T/bundle-phoenix
+make_bundle "$B"
+make_bundle "$T/bundle-runc"
 
+failed() { # failed WHAT LOG
+	echo "vm-bench: $1 failed; the end of its --log:" >&2
+	tail -n 5 "$2" >&2
+	exit 1
+}
 phx_namespaces() { find "$AAFS/policy/namespaces" -mindepth 1 -maxdepth 1 -name 'phx-*' | wc -l; }
 now() { echo "${EPOCHREALTIME/./}"; } # microseconds
 
@@ -110,18 +121,18 @@ med() { stats "$1" | cut -d' ' -f1; }
 # ---- 1. create + start + delete, phoenix against runc -------------------------
 # Both get what containerd passes: --root, --log, --log-format json.
 cycle() { # cycle VARIANT ID RESULT-PREFIX [--debug]
-	local bin=$runc variant=$1 id=$2 res=$3 dbg=${4:-}
-	[[ $variant == runc ]] || bin=$phoenix
+	local bin=$runc variant=$1 id=$2 res=$3 dbg=${4:-} bundle=$T/bundle-runc
+	[[ $variant == runc ]] || bin=$phoenix bundle=$B
 	local log=$T/log-$variant.json
 	local g=(--root "$ROOT" --log "$log" --log-format json)
 	[[ -z $dbg ]] || g+=(--debug)
 	local t0 t1 t2 t3
 	t0=$(now)
-	"$bin" "${g[@]}" create --bundle "$B" "$id" </dev/null >/dev/null 2>&1
+	"$bin" "${g[@]}" create --bundle "$bundle" "$id" </dev/null >/dev/null 2>&1 || failed "$variant create" "$log"
 	t1=$(now)
-	"$bin" "${g[@]}" start "$id" </dev/null >/dev/null 2>&1
+	"$bin" "${g[@]}" start "$id" </dev/null >/dev/null 2>&1 || failed "$variant start" "$log"
 	t2=$(now)
-	"$bin" "${g[@]}" delete --force "$id" </dev/null >/dev/null 2>&1
+	"$bin" "${g[@]}" delete --force "$id" </dev/null >/dev/null 2>&1 || failed "$variant delete" "$log"
 	t3=$(now)
 	echo $((t1 - t0)) >>"$res.create"
 	echo $((t2 - t1)) >>"$res.start"
@@ -165,7 +176,7 @@ for ((r = 0; r < 5; r++)); do
 	cycle phoenix "d$r" "$T/debug" --debug
 done
 grep -o 'cache hit; [0-9.]* ms' "$T/log-phoenix.json" | awk '{ print $3 * 1000 }' >"$T/trace.load" || true
-"$runc" --root "$ROOT" create --bundle "$B" st </dev/null >/dev/null 2>&1
+"$runc" --root "$ROOT" create --bundle "$T/bundle-runc" st </dev/null >/dev/null 2>&1
 for ((r = 0; r < rounds; r++)); do
 	t0=$(now)
 	"$runc" --root "$ROOT" state st >/dev/null

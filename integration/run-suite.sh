@@ -52,22 +52,27 @@ export PHOENIX_BIN=${PHOENIX_BIN:-$repo/build/phoenix}
 cd "$repo"
 failed=()
 status=0
+# Run one bats invocation, note its status and duration.
+run_bats() {
+	local name=$1 start=$SECONDS rc=0
+	shift
+	"$@" || rc=$?
+	echo "# $name: status $rc, $((SECONDS - start)) s"
+	if ((rc != 0)); then
+		status=$rc
+		failed+=("$name (status $rc)")
+	fi
+}
 if (($# == 0)); then
-	echo "# harness: ${here#"$repo"/}/harness.bats (on this machine)"
-	bats --tap "$here/harness.bats" || {
-		status=$?
-		failed+=("${here#"$repo"/}/harness.bats")
-	}
+	echo "# harness.bats, on this machine"
+	run_bats "${here#"$repo"/}/harness.bats" bats --tap "$here/harness.bats"
 fi
 for f in "${files[@]}"; do
-	echo "# VM: ${f#"$repo"/}"
-	"$here/vm.sh" --timeout "$suite_timeout" -- bats --tap "$f" || {
-		status=$?
-		failed+=("${f#"$repo"/}")
-	}
+	echo "# ${f#"$repo"/}, in a VM of its own"
+	run_bats "${f#"$repo"/}" "$here/vm.sh" --timeout "$suite_timeout" -- bats --tap "$f"
 done
 if ((${#failed[@]} > 0)); then
-	echo "run-suite: failed: ${failed[*]}" >&2
+	printf 'run-suite: failed: %s\n' "${failed[@]}" >&2
 	exit "$status"
 fi
 echo "# run-suite: all ${#files[@]} file(s) passed"

@@ -100,3 +100,16 @@ teardown() {
 	echo "$output" | jq -e '.linux.capabilities | length >= 38'
 	echo "$output" | jq -e '.annotations["org.phoenix.apparmor.policyNamespaces"] == "true"'
 }
+
+@test "features with the real crun 1.8, which has no features command" {
+	if crun features >/dev/null 2>&1; then
+		run --separate-stderr env PHOENIX_RUNTIME="$(command -v crun)" "$PHOENIX" features
+		assert_success
+		echo "$output" | jq -e '.annotations["org.phoenix.version"]'
+		return
+	fi
+	run --separate-stderr env PHOENIX_RUNTIME="$(command -v crun)" "$PHOENIX" features
+	assert_success
+	echo "$output" | jq -e '.linux.seccomp.enabled == true'
+	echo "$output" | jq -e '.annotations["org.phoenix.version"]'
+}
