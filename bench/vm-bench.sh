@@ -64,8 +64,14 @@ T=$(mktemp -d /tmp/phx-bench.XXXXXX)
 ROOT=$T/runc-root
 export PHOENIX_CONFIG=$T/phoenix.json
 unset PHOENIX_RUNTIME
-jq -n --arg repo "$repo" --arg t "$T" \
-	'{profilesDir: ($repo + "/profiles/container"), localProfilesDir: ($t + "/profiles"),
+# the profiles on the guest's tmpfs, as an installed phoenix reads them
+# from a local disk: through the checkout's 9p share every file access
+# costs a round trip to the host, which would dominate the cache lookup
+PROFILES=$T/share/profiles/container
+mkdir -p "$PROFILES"
+cp -R "$repo/profiles/container/." "$PROFILES/"
+jq -n --arg p "$PROFILES" --arg t "$T" \
+	'{profilesDir: $p, localProfilesDir: ($t + "/profiles"),
 	  cacheDir: ($t + "/cache"), stateDir: ($t + "/state")}' >"$PHOENIX_CONFIG"
 mkdir -p "$T/profiles"
 
@@ -187,7 +193,7 @@ done
 
 # ---- 2 + 3. the floor, and cache against parser --------------------------------
 say "floor: mkdir, cached load, rmdir, static exec (bench_aa)"
-"$bench_aa" --profiles "$repo/profiles/container" --profile phoenix-default --cache "$T/cache" \
+"$bench_aa" --profiles "$PROFILES" --profile phoenix-default --cache "$T/cache" \
 	--noop "$noop" --rounds $((rounds * 4)) --parser-rounds "$rounds" >"$T/aa.tsv"
 aa() { awk -F'\t' -v s="$1" -v c="${2:-3}" '$1 == s { printf "%.2f", $c / 1000 }' "$T/aa.tsv"; }
 

@@ -283,3 +283,16 @@ teardown() {
 	assert_equal "$(cat "$T/out")" "phoenix-default (enforce)"
 	[ -z "$(phx_namespaces)" ]
 }
+
+@test "run in the foreground forwards signals to the container" {
+	make_bundle "$T/b" 'trap "echo got-term; exit 7" TERM; touch /ready; while :; do sleep 0.1; done'
+	"$PHOENIX" --root "$ROOT" run --bundle "$T/b" sig1 </dev/null >"$T/out" 2>&1 &
+	pid=$!
+	wait_file "$T/b/rootfs/ready"
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 7
+	grep -q got-term "$T/out"
+	[ -z "$(ns_of sig1)" ]
+}

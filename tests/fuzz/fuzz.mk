@@ -41,3 +41,10 @@ fuzz: $(FUZZ_BINS)
 
 fuzz-long: $(FUZZ_BINS)
 	tests/fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
+
+# valgrind: the CLI bats suite (all but profiles.bats) with phoenix under
+# memcheck, and every unit test binary; any error or definite/indirect
+# leak fails.
+.PHONY: valgrind
+valgrind: $(BUILD)/phoenix $(TEST_BINS)
+	tests/valgrind.sh --phoenix $(BUILD)/phoenix --logs $(BUILD)/valgrind --unit $(TEST_BINS)
