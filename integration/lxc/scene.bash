@@ -45,14 +45,14 @@ scene_profiles() {
 # scene_ct NAME CONFIGS.json: create and start LXC container NAME, wait
 # until its init is ready.
 scene_ct() {
-	local name=$1 json=$2 i
+	local name=$1 json=$2
 	"$SCENE_LXC/make-ct" create "$name" "$json" >&2 || return 1
 	lxc-start -n "$name" -l INFO -o "/var/lib/lxc/$name/start.log" || {
 		echo "lxc-start $name failed:" >&2
 		grep -E 'ERROR|WARN' "/var/lib/lxc/$name/start.log" | tail -n 20 >&2
 		return 1
 	}
-	for i in $(seq 120); do
+	for _ in $(seq 120); do
 		in_ct "$name" test -e /run/ct-init.ready 2>/dev/null && return 0
 		sleep 0.5
 	done
@@ -77,8 +77,8 @@ scene_engines() {
 }
 
 scene_engines_wait() {
-	local name=$1 i
-	for i in $(seq 240); do
+	local name=$1
+	for _ in $(seq 240); do
 		in_ct "$name" ctr --timeout 5s version >/dev/null 2>&1 && break
 		sleep 0.5
 	done
@@ -89,7 +89,7 @@ scene_engines_wait() {
 	}
 	in_ct "$name" sh -c 'dockerd --containerd=/run/containerd/containerd.sock --iptables=false \
 		--ip6tables=false --bridge=none </dev/null >/var/log/dockerd.log 2>&1 &'
-	for i in $(seq 240); do
+	for _ in $(seq 240); do
 		docker_in "$name" version >/dev/null 2>&1 && return 0
 		sleep 0.5
 	done
@@ -116,8 +116,7 @@ scene_image() {
 	docker_in "$name" import - "$SCENE_IMAGE" <"$dir.tar" >/dev/null || return 1
 	if [[ $what == all ]]; then
 		docker_in "$name" save "$SCENE_IMAGE" >"$dir.docker.tar" || return 1
-		in_ct "$name" ctr image import --base-name bb - <"$dir.docker.tar" >/dev/null 2>&1 ||
-			in_ct "$name" ctr image import - <"$dir.docker.tar" >/dev/null || return 1
+		in_ct "$name" ctr image import - <"$dir.docker.tar" >/dev/null || return 1
 		in_ct "$name" podman --cgroup-manager cgroupfs --events-backend file import - bb <"$dir.tar" >/dev/null || return 1
 	fi
 	rm -rf "$dir" "$dir.tar" "$dir.docker.tar"

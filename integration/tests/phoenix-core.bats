@@ -159,24 +159,36 @@ teardown() {
 }
 
 @test "confined root-namespace caller: refused by default, bounded stack with the switch" {
-	load_host_profile phoenix-test-host
+	# a static root-namespace profile that lets its container administer
+	# policy (the shape phoenix refuses by default): everything allowed but
+	# one audited path
+	cat >"$T/static" <<-'EOF2'
+		abi <abi/3.0>,
+		profile phoenix-test-static flags=(attach_disconnected,mediate_deleted) {
+		  file, capability, network, mount, umount, remount, pivot_root, signal, ptrace, unix,
+		  change_profile -> **,
+		  audit deny /phoenix-host-denied/ rwklx,
+		  audit deny /phoenix-host-denied/** rwklx,
+		}
+	EOF2
+	apparmor_parser -r "$T/static"
 	make_bundle "$T/b" "$PROBE_SCRIPT"
-	run phx_as phoenix-test-host create --bundle "$T/b" c11
+	run phx_as phoenix-test-static create --bundle "$T/b" c11
 	assert_failure
-	log_error | grep -qF -- "confined by \`phoenix-test-host\` in the root policy namespace"
+	log_error | grep -qF -- "confined by \`phoenix-test-static\` in the root policy namespace"
 	log_error | grep -qF -- "allowRootNamespaceStack"
 	[ -z "$(phx_namespaces)" ]
 	write_config '{"allowRootNamespaceStack": true}'
-	run phx_as phoenix-test-host run -d --bundle "$T/b" c11
+	run phx_as phoenix-test-static run -d --bundle "$T/b" c11
 	assert_success
 	jq -r 'select(.level=="warning") | .msg' "$T/log" | grep -qF -- "allowRootNamespaceStack"
 	wait_file "$T/b/rootfs/ready"
 	ns=$(ns_of c11)
 	pid=$(container_pid c11)
-	assert_equal "$(cat /proc/"$pid"/attr/current)" "phoenix-test-host//&:$ns:phoenix-default (enforce)"
+	assert_equal "$(cat /proc/"$pid"/attr/current)" "phoenix-test-static//&:$ns:phoenix-default (enforce)"
 	assert_equal "$(cat "$T/b/rootfs/host-denied.status")" 1
 	assert_equal "$(cat "$T/b/rootfs/denied.status")" 1
-	phx_as phoenix-test-host delete --force c11
+	phx_as phoenix-test-static delete --force c11
 	[ -z "$(phx_namespaces)" ]
 }
 

@@ -1,0 +1,416 @@
+#!/usr/bin/env bats
+# Docker, containerd and Podman inside LXC containers on the real kernel:
+# each LXC container runs under a host profile in a policy namespace of its
+# own (hooks/phoenix-lxc-config, hooks/phoenix-lxc-ns), phoenix is
+# registered with its engines (hooks/phoenix-engine-setup), and every
+# nested container gets <host>//&:ct-<ctid>//<ns>:<profile>.
+#
+# Containers (integration/lxc/test-configs.json), made once for the file:
+#   801  privileged,   phoenix-test-host (allows all but /phoenix-host-denied/)
+#   802  unprivileged, phoenix-test-host (lxc.idmap, securityfs bound in)
+#   951  privileged,   lxc-gpu-docker-storage (the real hardened profile)
+#   900  "apparmor_profile": "unconfined"
+# containerd and dockerd run in 801, 802 and 951.
+
+load phoenix-helpers
+# shellcheck source=integration/lxc/scene.bash
+. "$REPO/integration/lxc/scene.bash"
+
+CONFIGS=$REPO/integration/lxc/test-configs.json
+NESTED_SCRIPT='trap "exit 0" TERM; cat /proc/self/attr/current >/label; while :; do sleep 1 & wait $!; done'
+
+setup_file() {
+	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
+	local out=$BATS_FILE_TMPDIR
+	sysctl -qw kernel.printk_ratelimit=0
+	scene_profiles phoenix-test-host lxc-gpu-docker-storage >"$out/profiles.1" 2>&1
+	scene_profiles phoenix-test-host lxc-gpu-docker-storage >"$out/profiles.2" 2>&1
+	local ct
+	for ct in 801 802 951; do
+		scene_ct "$ct" "$CONFIGS"
+		scene_engines "$ct"
+	done
+	scene_ct 900 "$CONFIGS" 2>"$out/unconfined.err" || true
+	for ct in 801 802 951; do
+		scene_engines_wait "$ct"
+	done
+	scene_image 801 all
+	scene_image 802
+	scene_image 951
+	# a compiled profile `phx-escape-probe` for the escape tests
+	printf 'profile phx-escape-probe { file, }\n' >"$out/probe.sd"
+	for ct in 801 802 951; do
+		apparmor_parser -Q -S "$out/probe.sd" >"/var/lib/lxc/$ct/rootfs/root/probe.bin"
+	done
+}
+
+teardown_file() {
+	local ct
+	for ct in 801 802 951 900; do
+		lxc-stop -n "$ct" -k >/dev/null 2>&1 || true
+	done
+}
+
+# nested CT ARGS...: `docker run -d --runtime=phoenix --network none ARGS`
+# in CT; prints the container id.
+nested() {
+	local ct=$1
+	shift
+	docker_in "$ct" run -d --runtime=phoenix --network none "$@"
+}
+
+# nested_labels CT CID: "<init label>|<exec label>" read inside the container.
+nested_labels() {
+	docker_in "$1" exec "$2" sh -c 'while [ ! -s /label ]; do sleep 0.2; done
+		printf "%s|%s\n" "$(cat /label)" "$(cat /proc/self/attr/current)"'
+}
+
+# denied_since MARK PATTERN: AppArmor denials logged after dmesg line MARK.
+dmesg_mark() { dmesg | wc -l; }
+denied_since() {
+	dmesg | tail -n +"$(($1 + 1))" | grep 'apparmor="DENIED"' | grep -F -- "$2" || true
+}
+
+has_cap() { # has_cap HEXMASK BIT
+	(((16#$1 >> $2) & 1))
+}
+
+@test "host set-up is idempotent: profiles, LXC configuration, engines, namespace hook" {
+	run cat "$BATS_FILE_TMPDIR/profiles.1"
+	assert_line --partial "loaded     phoenix-test-host"
+	assert_line --partial "loaded     lxc-gpu-docker-storage"
+	run cat "$BATS_FILE_TMPDIR/profiles.2"
+	assert_line "phoenix-host-profiles: nothing changed"
+	refute_line --partial "loaded "
+	run "$REPO/hooks/phoenix-host-profiles" --load
+	assert_success
+	assert_line --partial "loaded     lxc-phoenix-v2 (not loaded in the kernel)"
+	run "$REPO/hooks/phoenix-host-profiles" --load
+	assert_success
+	assert_line "phoenix-host-profiles: nothing changed"
+	# a profile whose name differs from its file's is renamed on the way
+	mkdir -p "$BATS_TEST_TMPDIR/src" "$BATS_TEST_TMPDIR/dest"
+	cp -r "$REPO/profiles/host/abstractions" "$REPO/profiles/host/tunables" "$BATS_TEST_TMPDIR/src/"
+	sed 's/^profile phoenix-test-host /profile old_name /' "$REPO/profiles/host/phoenix-test-host" >"$BATS_TEST_TMPDIR/src/phx-renamed"
+	run "$REPO/hooks/phoenix-host-profiles" --src "$BATS_TEST_TMPDIR/src" --dest "$BATS_TEST_TMPDIR/dest" --load
+	assert_success
+	assert_line --partial "renaming   profile \`old_name\` in phx-renamed to \`phx-renamed\`"
+	grep -q '^profile phx-renamed flags=' "$BATS_TEST_TMPDIR/dest/phx-renamed"
+	grep -qx 'phx-renamed (enforce)' "$AAFS/profiles"
+	run "$REPO/hooks/phoenix-host-profiles" --src "$BATS_TEST_TMPDIR/src" --dest "$BATS_TEST_TMPDIR/dest" --load
+	assert_line --partial "nothing changed"
+	# the LXC block
+	cp "/var/lib/lxc/801/config" "$BATS_TEST_TMPDIR/config.before"
+	run "$REPO/hooks/phoenix-lxc-config" 801 "$CONFIGS" --apply
+	assert_success
+	assert_output "phoenix-lxc-config: /var/lib/lxc/801/config unchanged"
+	cmp "$BATS_TEST_TMPDIR/config.before" /var/lib/lxc/801/config
+	assert_equal "$(grep -c '^# BEGIN phoenix' /var/lib/lxc/801/config)" 1
+	# by name, printed: the same block
+	run "$REPO/hooks/phoenix-lxc-config" test-privileged "$CONFIGS"
+	assert_success
+	assert_line 'lxc.apparmor.profile = phoenix-test-host//&:ct-test-privileged:unconfined'
+	# the engines
+	run in_ct 801 "$REPO/hooks/phoenix-engine-setup" --docker --containerd --podman --phoenix "$PHOENIX"
+	assert_success
+	assert_line "phoenix-engine-setup: nothing changed"
+	# the namespace hook on a running container
+	run "$REPO/hooks/phoenix-lxc-ns" create 801 lxc pre-start
+	assert_success
+	assert_output --partial "namespace ct-801 of container 801 exists"
+	run "$REPO/hooks/phoenix-lxc-ns" remove 801
+	assert_failure
+	assert_output --partial "refusing to remove namespace ct-801 of container 801 while tasks run in it"
+	[ -d "$AAFS/policy/namespaces/ct-801" ]
+	run "$REPO/hooks/phoenix-lxc-ns" create '../x'
+	assert_failure
+	assert_output --partial "invalid container name"
+}
+
+@test "LXC containers run under their host profile in a policy namespace of their own" {
+	local ct prof pid caps
+	for ct in 801 802 951; do
+		prof=phoenix-test-host
+		[ "$ct" != 951 ] || prof=lxc-gpu-docker-storage
+		pid=$(scene_ct_pid "$ct")
+		assert_equal "$(cat /proc/"$pid"/attr/current)" "$prof//&:ct-$ct:unconfined (enforce)"
+		# inside: its own namespace is its view; mac_admin (33) is kept
+		assert_equal "$(in_ct "$ct" cat /proc/self/attr/current)" "unconfined"
+		assert_equal "$(in_ct "$ct" cat "$AAFS/.ns_name")" "ct-$ct"
+		assert_equal "$(in_ct "$ct" cat "$AAFS/.ns_level")" 1
+		caps=$(in_ct "$ct" sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+		has_cap "$caps" 33
+	done
+	# 802 is user-namespaced
+	run in_ct 802 cat /proc/self/uid_map
+	assert_output --regexp '^ *0 +100000 +65536$'
+	run in_ct 801 cat /proc/self/uid_map
+	assert_output --regexp '^ *0 +0 +4294967295$'
+}
+
+@test "privileged: docker run --runtime=phoenix, labels inside and from the host, both denials, exec" {
+	in_ct 801 sh -c 'mkdir -p /srv/hd && echo secret >/srv/hd/secret'
+	cid=$(nested 801 -v /srv/hd:/phoenix-host-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 801 "$cid"
+	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
+	ns=$(nested_ns ct-801 "$cid")
+	[[ $ns == phx-*-"$cid" ]]
+	run host_labels_below ct-801
+	assert_output --partial "phoenix-test-host//&:ct-801//$ns:phoenix-default (enforce)"
+	refute_output --regexp ":ct-801//$ns:[^p]"
+	mark=$(dmesg_mark)
+	run docker_in 801 exec "$cid" cat /phoenix-denied/secret
+	assert_failure
+	assert_output --partial "Permission denied"
+	run docker_in 801 exec "$cid" cat /phoenix-host-denied/secret
+	assert_failure
+	assert_output --partial "Permission denied"
+	run denied_since "$mark" 'name="/phoenix-denied/secret"'
+	assert_output --partial "namespace=\"root//ct-801//$ns\" profile=\"phoenix-default\""
+	run denied_since "$mark" 'name="/phoenix-host-denied/secret"'
+	assert_output --partial 'profile="phoenix-test-host"'
+	docker_in 801 rm -f "$cid" >/dev/null
+	[ -z "$(nested_ns ct-801 "$cid")" ]
+}
+
+@test "unprivileged: docker run --runtime=phoenix, labels inside and from the host, both denials, exec" {
+	in_ct 802 sh -c 'mkdir -p /srv/hd && echo secret >/srv/hd/secret'
+	cid=$(nested 802 -v /srv/hd:/phoenix-host-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 802 "$cid"
+	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
+	ns=$(nested_ns ct-802 "$cid")
+	[ -n "$ns" ]
+	run host_labels_below ct-802
+	assert_output --partial "phoenix-test-host//&:ct-802//$ns:phoenix-default (enforce)"
+	mark=$(dmesg_mark)
+	run docker_in 802 exec "$cid" cat /phoenix-denied/secret
+	assert_failure
+	run docker_in 802 exec "$cid" cat /phoenix-host-denied/secret
+	assert_failure
+	run denied_since "$mark" 'name="/phoenix-denied/secret"'
+	assert_output --partial "namespace=\"root//ct-802//$ns\" profile=\"phoenix-default\""
+	run denied_since "$mark" 'name="/phoenix-host-denied/secret"'
+	assert_output --partial 'profile="phoenix-test-host"'
+	docker_in 802 rm -f "$cid" >/dev/null
+	[ -z "$(nested_ns ct-802 "$cid")" ]
+}
+
+@test "lxc-gpu-docker-storage: nested label, and the host profile's refusal of /mnt/shared beyond models" {
+	in_ct 951 sh -c 'mkdir -p /srv/private /mnt/shared/models && echo secret >/srv/private/secret'
+	cid=$(nested 951 -v /srv/private:/mnt/shared/private "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 951 "$cid"
+	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
+	ns=$(nested_ns ct-951 "$cid")
+	run host_labels_below ct-951
+	assert_output --partial "lxc-gpu-docker-storage//&:ct-951//$ns:phoenix-default (enforce)"
+	mark=$(dmesg_mark)
+	run docker_in 951 exec "$cid" cat /mnt/shared/private/secret
+	assert_failure
+	run denied_since "$mark" 'name="/mnt/shared/private/secret"'
+	assert_output --partial 'profile="lxc-gpu-docker-storage"'
+	# the host profile's /proc rules bind the nested container as well
+	mark=$(dmesg_mark)
+	run docker_in 951 exec "$cid" sh -c 'echo 1 >/proc/sys/kernel/core_pattern'
+	assert_failure
+	docker_in 951 rm -f "$cid" >/dev/null
+	[ -z "$(nested_ns ct-951 "$cid")" ]
+}
+
+@test "docker stop, kill, restart; docker rm removes the namespace" {
+	cid=$(nested 801 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 801 "$cid"
+	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
+	# stop: PID 1 traps TERM, so this takes well under the timeout
+	start=$SECONDS
+	docker_in 801 stop -t 30 "$cid"
+	((SECONDS - start < 25))
+	assert_equal "$(docker_in 801 inspect -f '{{.State.ExitCode}}' "$cid")" 0
+	docker_in 801 start "$cid"
+	run nested_labels 801 "$cid"
+	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
+	docker_in 801 kill "$cid"
+	assert_equal "$(docker_in 801 inspect -f '{{.State.Running}}' "$cid")" false
+	docker_in 801 restart -t 30 "$cid"
+	run nested_labels 801 "$cid"
+	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
+	ns=$(nested_ns ct-801 "$cid")
+	[ -n "$ns" ]
+	run host_labels_below ct-801
+	assert_output --partial ":ct-801//$ns:phoenix-default (enforce)"
+	docker_in 801 stop -t 30 "$cid"
+	docker_in 801 rm "$cid"
+	[ -z "$(nested_ns ct-801 "$cid")" ]
+	run host_labels_below ct-801
+	refute_output --partial "$cid"
+}
+
+@test "--security-opt apparmor=unconfined: the namespace's unconfined, still under the host profile" {
+	in_ct 801 sh -c 'mkdir -p /srv/hd && echo secret >/srv/hd/secret'
+	cid=$(nested 801 --security-opt apparmor=unconfined -v /srv/hd:/phoenix-host-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 801 "$cid"
+	assert_output "unconfined|unconfined"
+	ns=$(nested_ns ct-801 "$cid")
+	[ -n "$ns" ]
+	run host_labels_below ct-801
+	assert_output --partial "phoenix-test-host//&:ct-801//$ns:unconfined"
+	run docker_in 801 exec "$cid" cat /phoenix-denied/secret
+	assert_success
+	assert_output secret
+	run docker_in 801 exec "$cid" cat /phoenix-host-denied/secret
+	assert_failure
+	docker_in 801 rm -f "$cid" >/dev/null
+}
+
+@test "--security-opt apparmor=<custom>: that profile; an unknown one is refused" {
+	cid=$(nested 801 --security-opt apparmor=phoenix-test-custom "$SCENE_IMAGE" sh -c "mkdir -p /phoenix-custom-denied; $NESTED_SCRIPT")
+	run nested_labels 801 "$cid"
+	assert_output "phoenix-test-custom (enforce)|phoenix-test-custom (enforce)"
+	run docker_in 801 exec "$cid" cat /phoenix-denied/secret
+	assert_failure
+	docker_in 801 rm -f "$cid" >/dev/null
+	run nested 801 --security-opt apparmor=phx-no-such-profile "$SCENE_IMAGE" true
+	assert_failure
+	assert_output --partial "phx-no-such-profile"
+}
+
+@test "a GPU container gets phoenix-gpu (NVIDIA_VISIBLE_DEVICES, or a /dev/dri device)" {
+	cid=$(nested 801 -e NVIDIA_VISIBLE_DEVICES=all "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 801 "$cid"
+	assert_output "phoenix-gpu (enforce)|phoenix-gpu (enforce)"
+	docker_in 801 rm -f "$cid" >/dev/null
+	in_ct 801 sh -c 'mkdir -p /dev/dri && { [ -c /dev/dri/card0 ] || mknod /dev/dri/card0 c 226 0; }'
+	cid=$(nested 801 --device /dev/dri/card0 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 801 "$cid"
+	assert_output "phoenix-gpu (enforce)|phoenix-gpu (enforce)"
+	ns=$(nested_ns ct-801 "$cid")
+	run host_labels_below ct-801
+	assert_output --partial "phoenix-test-host//&:ct-801//$ns:phoenix-gpu (enforce)"
+	docker_in 801 rm -f "$cid" >/dev/null
+}
+
+@test "containerd: ctr run --runc-binary phoenix, and the runtime handler in config.toml" {
+	run in_ct 801 ctr run --rm --runc-binary "$PHOENIX" docker.io/library/phx-bb:latest phx-ctr1 cat /proc/self/attr/current
+	assert_success
+	assert_output "phoenix-default (enforce)"
+	in_ct 801 ctr run -d --runc-binary "$PHOENIX" docker.io/library/phx-bb:latest phx-ctr2 sh -c "$NESTED_SCRIPT"
+	ns=$(nested_ns ct-801 phx-ctr2)
+	[ -n "$ns" ]
+	run host_labels_below ct-801
+	assert_output --partial "phoenix-test-host//&:ct-801//$ns:phoenix-default (enforce)"
+	in_ct 801 ctr task kill phx-ctr2
+	for _ in $(seq 50); do in_ct 801 ctr task ls | grep -q 'phx-ctr2.*STOPPED' && break; sleep 0.2; done
+	in_ct 801 ctr task rm phx-ctr2 || true
+	in_ct 801 ctr container rm phx-ctr2
+	[ -z "$(nested_ns ct-801 phx-ctr2)" ]
+	# the handler phoenix-engine-setup wrote is what containerd reads
+	run in_ct 801 containerd config dump
+	assert_success
+	assert_output --regexp '\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\.runtimes\.phoenix\]'
+	assert_output --regexp "BinaryName = \"$PHOENIX\""
+}
+
+@test "podman --runtime phoenix, by path and by the name containers.conf.d gives it" {
+	local p=(podman --cgroup-manager cgroupfs --events-backend file)
+	run in_ct 801 "${p[@]}" --runtime "$PHOENIX" run --rm --network none bb cat /proc/self/attr/current
+	assert_success
+	assert_output "phoenix-default (enforce)"
+	run in_ct 801 "${p[@]}" --runtime phoenix run --rm --network none bb cat /proc/self/attr/current
+	assert_success
+	assert_output "phoenix-default (enforce)"
+}
+
+# escape_attempts: every way to the host's root namespace from inside an
+# LXC container; prints one line per attempt: "<attempt> <status>".
+ESCAPE_SCRIPT='a=/sys/kernel/security/apparmor; other=$1
+try() { what=$1; shift; if "$@" 2>/dev/null; then echo "$what ok"; else echo "$what refused"; fi; }
+try mkdir-next-to-own mkdir "$a/policy/../phx-escape"
+try rmdir-other rmdir "$a/policy/../$other"
+try root-replace sh -c "cat /root/probe.bin >$a/policy/../../.replace"
+try root-load sh -c "cat /root/probe.bin >$a/policy/../../.load"
+try root-remove sh -c "printf %s :$other: >$a/policy/../../.remove"
+try root-ns-replace sh -c "cat /root/probe.bin >$a/policy/../$other/.replace"
+try top-replace sh -c "cat /root/probe.bin >$a/.replace"
+try policy-replace sh -c "cat /root/probe.bin >$a/policy/.replace"'
+
+@test "from inside LXC containers, the host's root policy namespace is out of reach" {
+	local ct other
+	before=$(ls "$AAFS/policy/namespaces")
+	for ct in 801 802 951; do
+		other="ct-951"
+		[ "$ct" != 951 ] || other="ct-801"
+		mark=$(dmesg_mark)
+		run in_ct "$ct" sh -c "$ESCAPE_SCRIPT" sh "$other"
+		assert_line "mkdir-next-to-own refused"
+		assert_line "rmdir-other refused"
+		assert_line "root-replace refused"
+		assert_line "root-load refused"
+		assert_line "root-remove refused"
+		assert_line "root-ns-replace refused"
+		# loads through the container's own interface land in its namespace
+		if [ "$ct" = 802 ]; then
+			assert_line "top-replace ok"
+		else
+			assert_line "top-replace ok"
+			assert_line "policy-replace ok"
+		fi
+		grep -qx ":ct-$ct:phx-escape-probe (enforce)" "$AAFS/profiles"
+		if [ "$ct" = 951 ]; then
+			# the hardened profile refuses (and logs) the namespace mkdir itself
+			run denied_since "$mark" 'operation="mkdir"'
+			assert_output --partial 'profile="lxc-gpu-docker-storage"'
+		fi
+	done
+	refute grep -q '^phx-escape-probe ' "$AAFS/profiles"
+	assert_equal "$(ls "$AAFS/policy/namespaces")" "$before"
+}
+
+@test "from inside a nested container (privileged, securityfs bound in), policy is out of reach" {
+	script='a=/sk/apparmor
+try() { what=$1; shift; if "$@" 2>/dev/null; then echo "$what ok"; else echo "$what refused"; fi; }
+grep CapEff /proc/self/status
+try mount-securityfs mount -t securityfs none /mnt
+try load sh -c "cat /probe.bin >$a/.load"
+try replace sh -c "cat /probe.bin >$a/.replace"
+try policy-replace sh -c "cat /probe.bin >$a/policy/.replace"
+try mkdir-child mkdir "$a/policy/namespaces/phx-escape"
+try mkdir-next-to-own mkdir "$a/policy/../phx-escape"
+try root-replace sh -c "cat /probe.bin >$a/policy/../../../../.replace"
+cat /proc/self/attr/current'
+	in_ct 801 cp /root/probe.bin /srv/probe.bin
+	run docker_in 801 run --rm --runtime=phoenix --network none --privileged \
+		-v /sys/kernel/security:/sk -v /srv/probe.bin:/probe.bin "$SCENE_IMAGE" sh -c "$script"
+	assert_success
+	for what in mount-securityfs load replace policy-replace mkdir-child mkdir-next-to-own root-replace; do
+		assert_line "$what refused"
+	done
+	assert_line "phoenix-default (enforce)"
+	caps=$(sed -n 's/^CapEff:[[:space:]]*//p' <<<"$output")
+	[ -n "$caps" ]
+	run has_cap "$caps" 33
+	assert_failure
+}
+
+@test "a container configured \"unconfined\" gets no profile, and is told so" {
+	run cat "$BATS_FILE_TMPDIR/unconfined.err"
+	assert_output --partial 'WARNING: container 900 (base) is configured "apparmor_profile": "unconfined".'
+	assert_output --partial "NO AppArmor confinement"
+	run sed -n '/^# BEGIN phoenix/,/^# END phoenix/p' /var/lib/lxc/900/config
+	assert_line "lxc.apparmor.profile = unconfined"
+	refute_output --partial "lxc.hook"
+	pid=$(scene_ct_pid 900)
+	assert_equal "$(cat /proc/"$pid"/attr/current)" "unconfined"
+	[ ! -d "$AAFS/policy/namespaces/ct-900" ]
+}
+
+@test "lxc-stop removes the container's namespace (post-stop hook), nested namespaces with it" {
+	cid=$(nested 802 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 802 "$cid"
+	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
+	[ -n "$(nested_ns ct-802 "$cid")" ]
+	lxc-stop -n 802 -t 30
+	[ ! -d "$AAFS/policy/namespaces/ct-802" ]
+	run host_labels_below ct-802
+	assert_output ""
+	grep -q 'removed namespace ct-802 of container 802' /var/lib/lxc/802/start.log ||
+		grep -rq 'removed namespace ct-802' /var/lib/lxc/802/ || true
+}
