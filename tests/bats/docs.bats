@@ -27,7 +27,7 @@ code_config_keys() {
 # The command words of the commands[] table in shim/cli.c.
 code_commands() {
 	sed -n '/^static const struct command commands\[\] = {/,/^};/p' "$REPO_ROOT/shim/cli.c" |
-		grep -o '^[[:space:]]*{ "[^"]*"' | sed 's/^[[:space:]]*{ "\(.*\)"$/\1/'
+		grep -o '^[[:space:]]*{ *"[^"]*"' | sed 's/^[[:space:]]*{ *"\(.*\)"$/\1/'
 }
 
 # A page as plain text, 80 columns wide.
