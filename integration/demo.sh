@@ -131,8 +131,10 @@ step "denials: by the container's profile, and by the host profile"
 dmesg_mark=$(dmesg | wc -l)
 out=$(docker_in "$CT" exec "$cid" cat /phoenix-denied/secret 2>&1) && fail "phoenix-default allowed /phoenix-denied/secret"
 printf '   cat /phoenix-denied/secret (phoenix-default refuses): %s\n' "$out"
+[[ $out == *"Permission denied"* ]] || fail "not a denial: $out"
 out=$(docker_in "$CT" exec "$cid" cat /mnt/shared/private/secret 2>&1) && fail "$HOSTP allowed /mnt/shared/private/secret"
 printf '   cat /mnt/shared/private/secret (%s refuses, phoenix-default would allow): %s\n' "$HOSTP" "$out"
+[[ $out == *"Permission denied"* ]] || fail "not a denial: $out"
 sleep 0.5
 echo "   the kernel's audit lines:"
 dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -E 'phoenix-denied|mnt/shared/private' | show

@@ -359,8 +359,18 @@ int ph_confine_verify_pid(struct ph_confinement *c, pid_t pid, const char *profi
 {
 	cleanup_free char *label = NULL;
 	cleanup_free char *mode = NULL;
-	if (ph_aa_current_label(&c->env, pid, &label, &mode, err) < 0)
+	if (ph_aa_current_label(&c->env, pid, &label, &mode, err) < 0) {
+		/* A short-lived process (`docker exec c true`) may be gone, and
+		 * reaped by the runtime's shim, before its label can be read:
+		 * it ran under the transition written before the runtime's
+		 * exec, and there is nothing left to check or to kill. */
+		if ((*err)->status == ENOENT || (*err)->status == ESRCH) {
+			ph_debug("process %d exited before its label could be read", (int)pid);
+			ph_error_free(err);
+			return 0;
+		}
 		return ph_error_wrap(err, "read the label of process %d", (int)pid);
+	}
 	if (!ph_label_matches(label, mode, c->ns, profile, complain))
 		return ph_error_make(err, EPERM,
 				     "process %d carries `%s%s%s%s`, not profile `%s` of namespace "

@@ -1,4 +1,6 @@
-/* Pure parts of confinement: ids, profile choice, label matching. */
+/* Pure parts of confinement: ids, profile choice, label matching; the
+ * label check of a running process on a simulated /proc. */
+#include "aa-fixtures/sim.h"
 #include "confine.h"
 #include "config.h"
 #include "profile_choice.h"
@@ -111,10 +113,36 @@ static void labels(void)
 	CHECK(ph_label_matches(":phx-1234abcd-c1:unconfined", NULL, ns, "unconfined", false));
 }
 
+static void verify(void)
+{
+	struct sim s;
+	ph_error_t err = NULL;
+	struct ph_confinement c = {0};
+	sim_init(&s);
+	sim_apparmor(&s, "unconfined", 0, false, "root");
+	c.env = s.env;
+	snprintf(c.ns, sizeof(c.ns), "phx-1234abcd-c1");
+	sim_write(&s, "proc/42/attr/apparmor/current", ":phx-1234abcd-c1:phoenix-default (enforce)\n");
+	sim_write(&s, "proc/44/attr/apparmor/current", "unconfined\n");
+	CHECK(ph_confine_verify_pid(&c, 42, "phoenix-default", false, &err) == 0);
+	CHECK(err == NULL);
+	/* the wrong label is refused */
+	CHECK(ph_confine_verify_pid(&c, 44, "phoenix-default", false, &err) < 0);
+	CHECK(err != NULL && err->status == EPERM);
+	CHECK_ERR(err, "process 44 carries `unconfined");
+	CHECK_ERR(err, "not profile `phoenix-default` of namespace `phx-1234abcd-c1`");
+	ph_error_free(&err);
+	/* a process already gone (and reaped) is nothing to check */
+	CHECK(ph_confine_verify_pid(&c, 43, "phoenix-default", false, &err) == 0);
+	CHECK(err == NULL);
+	sim_cleanup(&s);
+}
+
 int main(void)
 {
 	ids();
 	choice();
 	labels();
+	verify();
 	T_DONE();
 }
