@@ -16,14 +16,28 @@ extern char **environ;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Whether `path` is phoenix's own executable.  Both the kernel's
+ * /proc/self/exe and the path it names are compared: under valgrind, the
+ * former is the tool's binary and only readlink() (which valgrind
+ * intercepts) gives phoenix's. */
 static bool same_file_as_self(const char *path)
 {
-	struct st_pair {
-		struct stat a, b;
-	} s;
-	if (stat("/proc/self/exe", &s.a) < 0 || stat(path, &s.b) < 0)
+	if (same_file("/proc/self/exe", path))
+		return true;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
 		return false;
-	return s.a.st_dev == s.b.st_dev && s.a.st_ino == s.b.st_ino;
+	self[n] = '\0';
+	return same_file(self, path);
 }
 
 static int set_runtime(struct ph_runtime *rt, const char *path, ph_error_t *err)
