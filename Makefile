@@ -44,6 +44,7 @@ ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 ifeq ($(FAULTS),1)
+BUILD      := build-faults
 ALL_CFLAGS += -DPHOENIX_FAULT_INJECTION
 endif
 
@@ -91,7 +92,9 @@ bats: $(BUILD)/phoenix
 sanitize:
 	$(MAKE) SAN=1 unit bats
 
+# the fault-injection suite runs a build with PHOENIX_FAULT compiled in
 integration: $(BUILD)/phoenix
+	$(MAKE) FAULTS=1 all
 	integration/run-suite.sh
 
 # The test command (README, .ci/run): every suite, the real-kernel one last.

@@ -54,8 +54,8 @@ int ph_aa_current_label(const struct ph_aa_env *env, pid_t pid, char **label, ch
 	cleanup_free char *path = NULL;
 	if (ph_aa_attr_path(env, task, "current", &path, err) < 0)
 		return -1;
-	cleanup_close int fd =
-	    PH_AA_CALL(PH_AA_OP_LABEL_READ, open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+	cleanup_close int fd = PH_AA_CALL(pid == 0 ? PH_AA_OP_SELF_LABEL : PH_AA_OP_LABEL_READ,
+					  open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT && pid != 0)

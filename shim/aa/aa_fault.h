@@ -21,7 +21,9 @@
 #define PH_AA_OP_POLICY_LOAD "policy_load"
 #define PH_AA_OP_TRANSITION "transition"
 #define PH_AA_OP_DISPLAY "display"
-#define PH_AA_OP_LABEL_READ "label_read"
+#define PH_AA_OP_SELF_LABEL "self_label" /* phoenix's own label (the probe) */
+#define PH_AA_OP_LABEL_READ "label_read" /* a started process's label (verification) */
+#define PH_AA_OP_NS_TASKS "ns_tasks"	  /* the task scan before a namespace is removed */
 #define PH_AA_OP_COMPILE "compile"
 
 #ifdef PHOENIX_FAULT_INJECTION

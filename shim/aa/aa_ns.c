@@ -176,7 +176,7 @@ static int task_in_ns(const struct ph_aa_env *env, const char *task, const char 
 	if (path == NULL)
 		return -1;
 	cleanup_close int fd =
-	    PH_AA_CALL(PH_AA_OP_LABEL_READ, open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+	    PH_AA_CALL(PH_AA_OP_NS_TASKS, open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ESRCH)
 			return 0;

@@ -196,6 +196,7 @@ int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t
 	p.unprivileged_userns_policy =
 	    read_int(env->proc, "sys/kernel/unprivileged_userns_apparmor_policy", -1);
 	if (p.enabled && ph_aa_current_label(env, 0, &p.label, &p.mode, &ignored) < 0) {
+		p.label_error = strdup(ignored->msg); /* NULL is fine: the cause is then unnamed */
 		ph_error_free(&ignored);
 		p.label = p.mode = NULL;
 	}
@@ -215,6 +216,7 @@ void ph_aa_probe_release(struct ph_aa_probe *probe)
 	free(probe->apparmorfs);
 	free(probe->ns_name);
 	free(probe->label);
+	free(probe->label_error);
 	free(probe->mode);
 	free(probe->display_attr);
 	free(probe->lsm_list);

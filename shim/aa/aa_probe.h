@@ -60,6 +60,7 @@ struct ph_aa_probe {
 	 * NULL when unreadable */
 	char *label;
 	char *mode;
+	char *label_error; /* why the label could not be read, or NULL */
 	/* display-LSM interface (<proc>/self/attr/interface_lsm or display),
 	 * NULL when absent */
 	char *display_attr;

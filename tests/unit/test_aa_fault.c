@@ -114,12 +114,15 @@ static void test_faults(void)
 	free(written);
 
 	char *label = NULL, *mode = NULL;
-	EXPECT_FAULT("label_read:EACCES", ph_aa_current_label(&s.env, 0, &label, &mode, &err),
+	EXPECT_FAULT("self_label:EACCES", ph_aa_current_label(&s.env, 0, &label, &mode, &err),
 		     EACCES, "read label: open");
+	sim_write(&s, "proc/9/attr/apparmor/current", ":" NS ":p (enforce)\n");
+	EXPECT_FAULT("label_read:EIO", ph_aa_current_label(&s.env, 9, &label, &mode, &err), EIO,
+		     "read label: open");
 	bool has = false;
 	sim_write(&s, "proc/7/attr/apparmor/current", ":" NS ":unconfined\n");
-	EXPECT_FAULT("label_read:EIO", ph_aa_ns_has_tasks(&s.env, NS, &has, &err), EIO,
-		     "read the label of task 7");
+	EXPECT_FAULT("ns_tasks:EIO", ph_aa_ns_has_tasks(&s.env, NS, &has, &err), EIO,
+		     "read the label of task ");
 
 	sim_write(&s, "sec/lsm", "capability,smack,apparmor");
 	sim_write(&s, "proc/self/attr/display", "");
