@@ -22,7 +22,7 @@ PARSER=(apparmor_parser --config-file /dev/null --skip-kernel-load --skip-cache)
 PYTHON=$(command -v /usr/bin/python3 || command -v python3)
 
 CONTAINER_PROFILES=(phoenix-default phoenix-gpu phoenix-test-custom)
-HOST_PROFILES=(lxc-gpu-docker-storage lxc-phoenix-v2 phoenix-test-host phoenix-test-host-nomacadmin)
+HOST_PROFILES=(lxc-gpu-docker-storage lxc-phoenix-v2 phoenix-test-host phoenix-test-host-nomacadmin phoenix-test-host-strict)
 LXC_PROFILES=(lxc-gpu-docker-storage lxc-phoenix-v2)
 
 setup_file() {
