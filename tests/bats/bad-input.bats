@@ -203,7 +203,7 @@ set_config() { # set_config JQ-FILTER: edit the bundle's config.json
 @test "runtime missing, or phoenix configured as its own runtime" {
 	PHOENIX_RUNTIME="$WORK/none" expect_error "PHOENIX_RUNTIME: runtime" state c1
 	unset PHOENIX_RUNTIME
-	echo '{"runtime": "'"$PHOENIX"'"}' >"$PHOENIX_CONFIG"
+	echo '{"runtime": "'"$PHOENIX_SELF"'"}' >"$PHOENIX_CONFIG"
 	expect_error "is phoenix itself" state c1
 	echo '{"runtime": "/etc/passwd"}' >"$PHOENIX_CONFIG"
 	expect_error "not an executable" state c1

@@ -5,6 +5,10 @@ load /usr/lib/bats/bats-assert/load
 
 REPO_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 PHOENIX=${PHOENIX_BIN:-$REPO_ROOT/build/phoenix}
+# The phoenix executable itself, for tests about phoenix recognising its
+# own file: PHOENIX may be a wrapper (tests/valgrind.sh runs phoenix under
+# valgrind through one), which phoenix rightly takes for another program.
+PHOENIX_SELF=${PHOENIX_SELF_BIN:-$PHOENIX}
 RUNC=$(command -v runc)
 
 common_setup() {

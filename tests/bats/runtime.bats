@@ -29,9 +29,9 @@ teardown() {
 
 @test "runc on PATH is found, and phoenix installed as runc is skipped" {
 	mkdir -p "$WORK/bin1" "$WORK/bin2"
-	ln -s "$PHOENIX" "$WORK/bin1/runc"         # phoenix under the name runc, first on PATH
+	ln -s "$PHOENIX_SELF" "$WORK/bin1/runc"    # phoenix under the name runc, first on PATH
 	cp "$WORK/recorder" "$WORK/bin2/runc"       # the "real" runc
-	PATH="$WORK/bin1:$WORK/bin2:/usr/bin:/bin" run "$WORK/bin1/runc" state c1
+	PATH="$WORK/bin1:$WORK/bin2:/usr/bin:/bin" run "$PHOENIX" state c1
 	assert_success
 	assert_equal "$(recorded_argv)" "state|c1|"
 	assert_equal "$(cat "$RECORD_DIR/argv0")" "$WORK/bin2/runc"
@@ -39,16 +39,16 @@ teardown() {
 
 @test "a copy of phoenix (hard link) is recognised as phoenix" {
 	mkdir -p "$WORK/bin"
-	ln "$PHOENIX" "$WORK/bin/runc" 2>/dev/null || cp "$PHOENIX" "$WORK/bin/runc"
-	PATH="$WORK/bin:/nonexistent" run "$WORK/bin/runc" state c1
+	ln "$PHOENIX_SELF" "$WORK/bin/runc" 2>/dev/null || cp "$PHOENIX_SELF" "$WORK/bin/runc"
+	PATH="$WORK/bin:/nonexistent" run "$PHOENIX" state c1
 	assert_failure
-	if [ "$(stat -c %i "$PHOENIX")" = "$(stat -c %i "$WORK/bin/runc")" ]; then
+	if [ "$(stat -c %i "$PHOENIX_SELF")" = "$(stat -c %i "$WORK/bin/runc")" ]; then
 		assert_output --partial "no OCI runtime found"
 	fi
 }
 
 @test "PHOENIX_RUNTIME pointing at phoenix itself is an error" {
-	PHOENIX_RUNTIME="$PHOENIX" run "$PHOENIX" state c1
+	PHOENIX_RUNTIME="$PHOENIX_SELF" run "$PHOENIX" state c1
 	assert_failure
 	assert_output --partial "is phoenix itself"
 }
