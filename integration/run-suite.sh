@@ -12,6 +12,7 @@
 # Exits 0 when every file passed, otherwise with the last failing status.
 #
 # Environment: PHOENIX_SUITE_TIMEOUT (seconds per VM, default 1800);
+# PHOENIX_SUITE_JOBS (VMs at a time, default the number of CPUs);
 # PHOENIX_BIN (default build/phoenix of this checkout, passed to the tests);
 # everything vm.sh reads.
 set -euo pipefail
@@ -67,9 +68,50 @@ if (($# == 0)); then
 	echo "# harness.bats, on this machine"
 	run_bats "${here#"$repo"/}/harness.bats" bats --tap "$here/harness.bats"
 fi
+# The files' VMs run PHOENIX_SUITE_JOBS at a time (default: the number of
+# CPUs; a TCG guest running bats mostly keeps one CPU busy).  Each file's
+# output is printed whole when it ends.
+jobs_max=${PHOENIX_SUITE_JOBS:-$(nproc)}
+((jobs_max >= 1)) || jobs_max=1
+outdir=$(mktemp -d "${TMPDIR:-/tmp}/phoenix-suite.XXXXXX")
+trap 'rm -rf "$outdir"' EXIT
+declare -A job_file=()
+# finish PID: print the output of the job PID and note its status.
+finish() {
+	local pid=$1 f rc
+	f=${job_file[$pid]}
+	unset "job_file[$pid]"
+	cat "$outdir/$pid.out"
+	rc=$(<"$outdir/$pid.rc")
+	if ((rc != 0)); then
+		status=$rc
+		failed+=("$f (status $rc)")
+	fi
+}
 for f in "${files[@]}"; do
-	echo "# ${f#"$repo"/}, in a VM of its own"
-	run_bats "${f#"$repo"/}" "$here/vm.sh" --timeout "$suite_timeout" -- bats --tap "$f"
+	while ((${#job_file[@]} >= jobs_max)); do
+		wait -n || true
+		for pid in "${!job_file[@]}"; do
+			[[ -e $outdir/$pid.rc ]] && finish "$pid"
+		done
+	done
+	name=${f#"$repo"/}
+	(
+		start=$SECONDS rc=0
+		{
+			echo "# $name, in a VM of its own"
+			"$here/vm.sh" --timeout "$suite_timeout" -- bats --tap "$f" || rc=$?
+			echo "# $name: status $rc, $((SECONDS - start)) s"
+		} >"$outdir/$BASHPID.out" 2>&1
+		echo "$rc" >"$outdir/$BASHPID.rc"
+	) &
+	job_file[$!]=$name
+done
+while ((${#job_file[@]} > 0)); do
+	wait -n || true
+	for pid in "${!job_file[@]}"; do
+		[[ -e $outdir/$pid.rc ]] && finish "$pid"
+	done
 done
 if ((${#failed[@]} > 0)); then
 	printf 'run-suite: failed: %s\n' "${failed[@]}" >&2
