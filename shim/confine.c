@@ -81,13 +81,14 @@ static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, p
 		return 0;
 	case PH_CALLER_NO_APPARMOR:
 	case PH_CALLER_UNKNOWN:
-		return ph_error_make(err, EACCES,
-				     "cannot read this process's own AppArmor label (%s%s%s): phoenix "
-				     "cannot tell which transition would keep the caller's "
-				     "confinement",
-				     c->probe.apparmorfs ? c->probe.apparmorfs : "no apparmorfs",
-				     c->probe.label_error ? ": " : "",
-				     c->probe.label_error ? c->probe.label_error : "");
+		return ph_error_make(
+		    err, EACCES,
+		    "cannot read this process's own AppArmor label (%s%s%s): phoenix "
+		    "cannot tell which transition would keep the caller's "
+		    "confinement",
+		    c->probe.apparmorfs ? c->probe.apparmorfs : "no apparmorfs",
+		    c->probe.label_error ? ": " : "",
+		    c->probe.label_error ? c->probe.label_error : "");
 	case PH_CALLER_CONFINED_ROOT:
 	default:
 		if (!conf->allow_root_ns_stack)

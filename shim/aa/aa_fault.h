@@ -23,7 +23,7 @@
 #define PH_AA_OP_DISPLAY "display"
 #define PH_AA_OP_SELF_LABEL "self_label" /* phoenix's own label (the probe) */
 #define PH_AA_OP_LABEL_READ "label_read" /* a started process's label (verification) */
-#define PH_AA_OP_NS_TASKS "ns_tasks"	  /* the task scan before a namespace is removed */
+#define PH_AA_OP_NS_TASKS "ns_tasks"	 /* the task scan before a namespace is removed */
 #define PH_AA_OP_COMPILE "compile"
 
 #ifdef PHOENIX_FAULT_INJECTION

@@ -122,7 +122,8 @@ static void verify(void)
 	sim_apparmor(&s, "unconfined", 0, false, "root");
 	c.env = s.env;
 	snprintf(c.ns, sizeof(c.ns), "phx-1234abcd-c1");
-	sim_write(&s, "proc/42/attr/apparmor/current", ":phx-1234abcd-c1:phoenix-default (enforce)\n");
+	sim_write(&s, "proc/42/attr/apparmor/current",
+		  ":phx-1234abcd-c1:phoenix-default (enforce)\n");
 	sim_write(&s, "proc/44/attr/apparmor/current", "unconfined\n");
 	CHECK(ph_confine_verify_pid(&c, 42, "phoenix-default", false, &err) == 0);
 	CHECK(err == NULL);
