@@ -505,7 +505,13 @@ int main(void)
 	insertion();
 	round_trip();
 	describe();
-	enforced();
+	/* valgrind emulates neither seccomp filters nor the probes' raw
+	 * syscalls with bogus arguments (it dereferences bpf()'s NULL
+	 * attribute itself); the plain and ASan runs cover this part */
+	if (getenv("PHOENIX_UNDER_VALGRIND") == NULL)
+		enforced();
+	else
+		fprintf(stderr, "test_seccomp_default: enforcement probes skipped under valgrind\n");
 	close(corpus);
 	T_DONE();
 }
