@@ -19,6 +19,7 @@
 #include "confine.h"
 #include "caps.h"
 #include "gpu.h"
+#include "init_pid.h"
 #include "log.h"
 #include "seccomp_default.h"
 #include "seccomp_validate.h"
@@ -113,11 +114,43 @@ static int save_state(struct ph_context *ctx, struct ph_confinement *c,
 	return ph_state_save(c->state_dirfd, &st, err);
 }
 
+/* Keep the init pid of a created container in its record, so that `start`
+ * can verify it without running the runtime (init_pid.h).  Best effort:
+ * without it, start asks the runtime. */
+static void record_init_pid(struct ph_confinement *c, const char *pid_file)
+{
+	ph_error_t err = NULL;
+	pid_t pid = 0;
+	unsigned long long start = 0;
+	bool found = false;
+	struct ph_container_state st = {0};
+	if (ph_pid_file_read(pid_file, &pid, &err) < 0 || pid <= 0 ||
+	    ph_pid_start_time(c->env.proc, pid, &start, &err) < 0 || start == 0 ||
+	    ph_state_load(c->state_dirfd, c->ns, &st, &found, &err) < 0 || !found)
+		goto out;
+	st.init_pid = pid;
+	st.init_start = start;
+	if (ph_state_save(c->state_dirfd, &st, &err) == 0)
+		ph_debug("init of %s: pid %d (start time %llu)", c->id, (int)pid, start);
+out:
+	if (err != NULL) {
+		ph_debug("init pid of %s not recorded: %s", c->id, err->msg);
+		ph_error_free(&err);
+	}
+	if (found)
+		ph_container_state_release(&st);
+}
+
 static int verify_started(struct ph_context *ctx, struct ph_confinement *c,
 			  const struct ph_profile_choice *choice, ph_error_t *err)
 {
 	pid_t pid = 0;
 	bool exists = false;
+	/* the runtime wrote the pid file before it returned: no need to ask it */
+	if (ctx->cli.pid_file && ph_pid_file_read(ctx->cli.pid_file, &pid, err) < 0)
+		return -1;
+	if (pid > 0)
+		return ph_confine_verify_pid(c, pid, choice->name, choice->complain, err);
 	if (ph_runtime_container_pid(ctx, c->id, &pid, &exists, err) < 0)
 		return -1;
 	if (!exists || pid <= 0)
@@ -212,6 +245,8 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 			goto done;
 		goto reap_with_status;
 	}
+	if (ctx->cli.command == PH_CMD_CREATE && ctx->config.verify && cli->pid_file)
+		record_init_pid(&c, cli->pid_file);
 	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify &&
 	    verify_started(ctx, &c, &choice, err) < 0) {
 		ph_error_t kerr = NULL;

@@ -7,7 +7,27 @@
 
 #include "commands.h"
 #include "confine.h"
+#include "init_pid.h"
 #include "log.h"
+
+/* The init pid create recorded, when that process is still the same one
+ * (its start time matches: the pid was not reused). */
+static bool recorded_init(struct ph_confinement *c, const struct ph_container_state *st, pid_t *pid)
+{
+	if (st->init_pid <= 0 || st->init_start == 0)
+		return false;
+	unsigned long long start = 0;
+	ph_error_t err = NULL;
+	if (ph_pid_start_time(c->env.proc, (pid_t)st->init_pid, &start, &err) < 0) {
+		ph_error_free(&err);
+		return false;
+	}
+	if (start != st->init_start)
+		return false;
+	*pid = (pid_t)st->init_pid;
+	ph_debug("init of %s from the record: pid %d", st->id, (int)*pid);
+	return true;
+}
 
 int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 {
@@ -38,8 +58,11 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	}
 	pid_t pid = 0;
 	bool exists = false;
-	if (ph_runtime_container_pid(ctx, cli->id, &pid, &exists, err) < 0)
+	if (recorded_init(&c, &st, &pid)) {
+		exists = true;
+	} else if (ph_runtime_container_pid(ctx, cli->id, &pid, &exists, err) < 0) {
 		goto fail;
+	}
 	if (exists && pid > 0 &&
 	    ph_confine_verify_pid(&c, pid, st.profile, ph_config_complain(&ctx->config, st.profile),
 				  err) < 0) {

@@ -166,6 +166,14 @@ int ph_state_load(int dirfd, const char *ns, struct ph_container_state *st, bool
 		return -1;
 	}
 	st->created = created ? atoll(created) : 0;
+	const char *init_pid = NULL, *init_start = NULL;
+	if (ph_json_get_number(root, "initPid", &init_pid, err) < 0 ||
+	    ph_json_get_number(root, "initStart", &init_start, err) < 0) {
+		ph_container_state_release(st);
+		return -1;
+	}
+	st->init_pid = init_pid ? atoll(init_pid) : 0;
+	st->init_start = init_start ? strtoull(init_start, NULL, 10) : 0;
 	*found = true;
 	return 0;
 }
@@ -195,6 +203,14 @@ int ph_state_save(int dirfd, const struct ph_container_state *st, ph_error_t *er
 	struct ph_json *created = ph_json_new_int(st->created, err);
 	if (created == NULL || ph_json_object_set(root, "created", created, err) < 0)
 		return ph_error_wrap(err, "state");
+	if (st->init_pid > 0) {
+		struct ph_json *pid = ph_json_new_int(st->init_pid, err);
+		if (pid == NULL || ph_json_object_set(root, "initPid", pid, err) < 0)
+			return ph_error_wrap(err, "state");
+		struct ph_json *start = ph_json_new_int((long long)st->init_start, err);
+		if (start == NULL || ph_json_object_set(root, "initStart", start, err) < 0)
+			return ph_error_wrap(err, "state");
+	}
 	cleanup_free char *text = NULL;
 	size_t len = 0;
 	if (ph_json_serialize(root, &text, &len, err) < 0)

@@ -26,6 +26,8 @@ struct ph_container_state {
 	char *label;   /* the label phoenix expects the container to carry */
 	char *caps;    /* the container's org.phoenix.capabilities, for its execs */
 	long long created;
+	long long init_pid;	       /* from create's --pid-file, 0 when unknown */
+	unsigned long long init_start; /* its start time (see init_pid.h) */
 };
 
 void ph_container_state_release(struct ph_container_state *st);

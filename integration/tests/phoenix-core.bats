@@ -253,9 +253,24 @@ teardown() {
 	phx delete --force c14
 }
 
+@test "start verifies the init create recorded from --pid-file, without asking the runtime" {
+	make_bundle "$T/b" "$PROBE_SCRIPT"
+	phx --debug create --pid-file "$T/c16.pid" --bundle "$T/b" c16
+	pid=$(cat "$T/c16.pid")
+	jq -e --argjson p "$pid" '.initPid == $p and .initStart > 0' "$T/state"/*-c16.json
+	phx --debug start c16
+	grep -qF "init of c16 from the record: pid $pid" "$T/log"
+	grep -qF "process $pid verified" "$T/log"
+	wait_file "$T/b/rootfs/ready"
+	assert_equal "$(cat "$T/b/rootfs/label")" "phoenix-default (enforce)"
+}
+
 @test "the verification kills a container whose process does not carry the planned label" {
 	make_bundle "$T/b" 'exec sleep 1000'
-	phx create --bundle "$T/b" c15
+	# (with a pid file, as containerd passes it: the record then names an
+	# init that the tampering below replaces, and start must notice)
+	phx create --pid-file "$T/c15.pid" --bundle "$T/b" c15
+	jq -e '.initPid > 0' "$T/state"/*-c15.json
 	# tamper: the bundle's profile is switched to the namespace's unconfined
 	# behind phoenix's back, as a runtime that skipped AppArmor would
 	ns=$(ns_of c15)

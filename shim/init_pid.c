@@ -1,0 +1,67 @@
+/* phoenix: the container's init process (see init_pid.h). */
+#include "init_pid.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int ph_pid_file_read(const char *path, pid_t *pid, ph_error_t *err)
+{
+	*pid = 0;
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ph_error_make(err, errno, "open pid file `%s`", path);
+	}
+	char buf[32];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return ph_error_make(err, errno, "read pid file `%s`", path);
+	buf[n] = '\0';
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(buf, &end, 10);
+	if (errno != 0 || end == buf || (*end != '\0' && *end != '\n') || v <= 0 || v > 4194304)
+		return 0;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+int ph_pid_start_time(const char *proc, pid_t pid, unsigned long long *start, ph_error_t *err)
+{
+	*start = 0;
+	char path[64];
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ESRCH)
+			return 0;
+		return ph_error_make(err, errno, "open `%s`", path);
+	}
+	char buf[1024];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		if (errno == ESRCH)
+			return 0;
+		return ph_error_make(err, errno, "read `%s`", path);
+	}
+	buf[n] = '\0';
+	/* the command name (field 2) may hold spaces and parentheses: the
+	 * fields after it start after the last ')' (fs/proc/array.c) */
+	char *p = strrchr(buf, ')');
+	if (p == NULL)
+		return ph_error_make(err, EINVAL, "`%s`: unexpected format", path);
+	p++;
+	/* field 3 (state) follows; start time is field 22 */
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (p == NULL)
+			return ph_error_make(err, EINVAL, "`%s`: unexpected format", path);
+	}
+	*start = strtoull(p + 1, NULL, 10);
+	return 0;
+}

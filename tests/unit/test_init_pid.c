@@ -1,0 +1,78 @@
+/* The container's init process: pid files and start times. */
+#include "init_pid.h"
+#include "t.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void pid_files(void)
+{
+	char dir[] = "/tmp/phoenix-initpid.XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[128], link[128];
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ph_error_t err = NULL;
+	pid_t pid = -1;
+
+	CHECK(ph_pid_file_read(path, &pid, &err) == 0 && pid == 0); /* missing */
+	write_file(path, "1234");
+	CHECK(ph_pid_file_read(path, &pid, &err) == 0 && pid == 1234);
+	write_file(path, "1234\n");
+	CHECK(ph_pid_file_read(path, &pid, &err) == 0 && pid == 1234);
+	const char *bad[] = {"", "x", "-5", "0", "12x", "99999999999999999999"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(path, bad[i]);
+		pid = -1;
+		CHECK(ph_pid_file_read(path, &pid, &err) == 0 && pid == 0);
+	}
+	/* a symlink is not followed */
+	CHECK(symlink(path, link) == 0);
+	CHECK(ph_pid_file_read(link, &pid, &err) < 0);
+	CHECK_ERR(err, "open pid file");
+	ph_error_free(&err);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void start_times(void)
+{
+	ph_error_t err = NULL;
+	unsigned long long self = 0, again = 0, child = 0;
+	CHECK(ph_pid_start_time("/proc", getpid(), &self, &err) == 0 && self > 0);
+	CHECK(ph_pid_start_time("/proc", getpid(), &again, &err) == 0 && again == self);
+	/* a later process started later (or in the same tick) */
+	pid_t pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK(ph_pid_start_time("/proc", pid, &child, &err) == 0 && child >= self);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* gone: 0, not an error */
+	CHECK(ph_pid_start_time("/proc", pid, &child, &err) == 0 && child == 0);
+	CHECK(err == NULL);
+}
+
+int main(void)
+{
+	pid_files();
+	start_times();
+	T_DONE();
+}
