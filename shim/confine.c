@@ -357,31 +357,66 @@ bool ph_label_matches(const char *label, const char *mode, const char *ns, const
 	return strcmp(mode, "enforce") == 0;
 }
 
+/* How long a process may still be the runtime's own init, before the
+ * execve that applies its profile (see ph_confine_verify_pid). */
+#define VERIFY_SETTLE_MS 5000
+
+/* The label of `pid`; *gone when the process no longer exists. */
+static int read_label(struct ph_confinement *c, pid_t pid, char **label, char **mode, bool *gone,
+		      ph_error_t *err)
+{
+	*gone = false;
+	if (ph_aa_current_label(&c->env, pid, label, mode, err) == 0)
+		return 0;
+	/* A short-lived process (`docker exec c true`) may be gone, and
+	 * reaped by the runtime's shim, before its label can be read: it
+	 * ran under the transition written before the runtime's exec, and
+	 * there is nothing left to check or to kill. */
+	if ((*err)->status == ENOENT || (*err)->status == ESRCH) {
+		ph_error_free(err);
+		*gone = true;
+		return 0;
+	}
+	return ph_error_wrap(err, "read the label of process %d", (int)pid);
+}
+
 int ph_confine_verify_pid(struct ph_confinement *c, pid_t pid, const char *profile, bool complain,
 			  ph_error_t *err)
 {
-	cleanup_free char *label = NULL;
-	cleanup_free char *mode = NULL;
-	if (ph_aa_current_label(&c->env, pid, &label, &mode, err) < 0) {
-		/* A short-lived process (`docker exec c true`) may be gone, and
-		 * reaped by the runtime's shim, before its label can be read:
-		 * it ran under the transition written before the runtime's
-		 * exec, and there is nothing left to check or to kill. */
-		if ((*err)->status == ENOENT || (*err)->status == ESRCH) {
+	/* The runtime returns from `start` and `exec --detach` before its
+	 * init process has exec'd the container's program: runc applies the
+	 * profile by writing the exec attribute, and only the execve makes
+	 * it the label (libcontainer's standard_init_linux.go and
+	 * setns_init_linux.go).  Until then the process carries the
+	 * namespace's unconfined, the label phoenix's transition gave the
+	 * runtime: wait for the execve, a bounded time. */
+	bool planned_unconfined = strcmp(profile, "unconfined") == 0;
+	for (int waited = 0;; waited += 5) {
+		cleanup_free char *label = NULL;
+		cleanup_free char *mode = NULL;
+		bool gone = false;
+		if (read_label(c, pid, &label, &mode, &gone, err) < 0)
+			return -1;
+		if (gone) {
 			ph_debug("process %d exited before its label could be read", (int)pid);
-			ph_error_free(err);
 			return 0;
 		}
-		return ph_error_wrap(err, "read the label of process %d", (int)pid);
+		if (ph_label_matches(label, mode, c->ns, profile, complain)) {
+			ph_debug("process %d verified: %s (%s)", (int)pid, label,
+				 mode ? mode : "-");
+			return 0;
+		}
+		bool still_runtime = !planned_unconfined &&
+				     ph_label_matches(label, mode, c->ns, "unconfined", false);
+		if (!still_runtime || waited >= VERIFY_SETTLE_MS)
+			return ph_error_make(err, EPERM,
+					     "process %d carries `%s%s%s%s`, not profile `%s` of "
+					     "namespace `%s`",
+					     (int)pid, label, mode ? " (" : "", mode ? mode : "",
+					     mode ? ")" : "", profile, c->ns);
+		struct timespec ts = {0, 5 * 1000 * 1000};
+		nanosleep(&ts, NULL);
 	}
-	if (!ph_label_matches(label, mode, c->ns, profile, complain))
-		return ph_error_make(err, EPERM,
-				     "process %d carries `%s%s%s%s`, not profile `%s` of namespace "
-				     "`%s`",
-				     (int)pid, label, mode ? " (" : "", mode ? mode : "",
-				     mode ? ")" : "", profile, c->ns);
-	ph_debug("process %d verified: %s (%s)", (int)pid, label, mode ? mode : "-");
-	return 0;
 }
 
 int ph_runtime_container_pid(struct ph_context *ctx, const char *id, pid_t *pid, bool *exists,

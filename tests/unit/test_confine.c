@@ -6,6 +6,11 @@
 #include "profile_choice.h"
 #include "t.h"
 
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
 static void ids(void)
 {
 	ph_error_t err = NULL;
@@ -113,6 +118,29 @@ static void labels(void)
 	CHECK(ph_label_matches(":phx-1234abcd-c1:unconfined", NULL, ns, "unconfined", false));
 }
 
+struct later_write {
+	struct sim *s;
+	const char *rel, *text;
+};
+
+static void *write_later(void *arg)
+{
+	struct later_write *w = arg;
+	struct timespec ts = {0, 50 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+	/* atomically, as the kernel switches a label: a new file renamed
+	 * over the old one */
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s.new", w->rel);
+	sim_write(w->s, tmp, w->text);
+	char from[PATH_MAX], to[PATH_MAX];
+	sim_path(w->s, from, tmp);
+	sim_path(w->s, to, w->rel);
+	if (rename(from, to) != 0)
+		sim_die("rename", to);
+	return NULL;
+}
+
 static void verify(void)
 {
 	struct sim s;
@@ -136,6 +164,16 @@ static void verify(void)
 	/* a process already gone (and reaped) is nothing to check */
 	CHECK(ph_confine_verify_pid(&c, 43, "phoenix-default", false, &err) == 0);
 	CHECK(err == NULL);
+	/* still the runtime's init (the namespace's unconfined) until its
+	 * execve: the check waits for the planned label */
+	sim_write(&s, "proc/45/attr/apparmor/current", ":phx-1234abcd-c1:unconfined\n");
+	struct later_write w = {&s, "proc/45/attr/apparmor/current",
+				":phx-1234abcd-c1:phoenix-default (enforce)\n"};
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, write_later, &w) == 0);
+	CHECK(ph_confine_verify_pid(&c, 45, "phoenix-default", false, &err) == 0);
+	CHECK(err == NULL);
+	pthread_join(t, NULL);
 	sim_cleanup(&s);
 }
 
