@@ -405,14 +405,19 @@ cat /proc/self/attr/current'
 }
 
 @test "lxc-stop removes the container's namespace (post-stop hook), nested namespaces with it" {
-	cid=$(nested 802 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
-	run nested_labels 802 "$cid"
+	cid=$(nested 951 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	run nested_labels 951 "$cid"
 	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
-	[ -n "$(nested_ns ct-802 "$cid")" ]
-	lxc-stop -n 802 -t 30
-	[ ! -d "$AAFS/policy/namespaces/ct-802" ]
-	run host_labels_below ct-802
+	[ -n "$(nested_ns ct-951 "$cid")" ]
+	# killed, not shut down: what matters here is the post-stop hook, which
+	# LXC runs either way
+	run timeout -k 5 120 lxc-stop -n 951 -k
+	assert_success
+	for _ in $(seq 100); do
+		[ -d "$AAFS/policy/namespaces/ct-951" ] || break
+		sleep 0.2
+	done
+	[ ! -d "$AAFS/policy/namespaces/ct-951" ]
+	run host_labels_below ct-951
 	assert_output ""
-	grep -q 'removed namespace ct-802 of container 802' /var/lib/lxc/802/start.log ||
-		grep -rq 'removed namespace ct-802' /var/lib/lxc/802/ || true
 }
