@@ -36,7 +36,10 @@ for arg in "${args[@]}"; do
 		;;
 	esac
 	if [[ -d $path ]]; then
-		mapfile -t found < <(find "$path" -maxdepth 1 -name '*.bats' -type f | LC_ALL=C sort)
+		# largest first: the longest files start early when VMs run in
+		# parallel (size is a fair guess of a file's running time)
+		mapfile -t found < <(find "$path" -maxdepth 1 -name '*.bats' -type f -printf '%s %p\n' |
+			LC_ALL=C sort -k1,1nr -k2 | cut -d' ' -f2-)
 		((${#found[@]} > 0)) || {
 			echo "run-suite: no .bats files in $path" >&2
 			exit 2
