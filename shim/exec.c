@@ -17,6 +17,7 @@
 #include "caps.h"
 #include "commands.h"
 #include "confine.h"
+#include "init_pid.h"
 #include "log.h"
 #include "spec.h"
 
@@ -57,18 +58,16 @@ static int rewrite_process_file(struct ph_context *ctx, const struct ph_containe
 	return ph_spec_save(proc, err);
 }
 
-static int verify_exec_pid(struct ph_confinement *c, const struct ph_container_state *st,
-			   const char *pid_file, ph_error_t *err)
+static int verify_exec_pid(struct ph_context *ctx, struct ph_confinement *c,
+			   const struct ph_container_state *st, const char *pid_file,
+			   ph_error_t *err)
 {
-	FILE *f = fopen(pid_file, "re");
-	if (f == NULL)
+	pid_t pid = 0;
+	if (ph_pid_file_read(pid_file, &pid, err) < 0)
+		return -1;
+	if (pid <= 0)
 		return 0; /* the runtime failed to start it */
-	int pid = 0;
-	int n = fscanf(f, "%d", &pid);
-	fclose(f);
-	if (n != 1 || pid <= 0)
-		return 0;
-	bool complain = false;
+	bool complain = ph_config_complain(&ctx->config, st->profile);
 	if (ph_confine_verify_pid(c, pid, st->profile, complain, err) < 0) {
 		kill(pid, SIGKILL);
 		return ph_error_wrap(err, "confinement check failed, process killed");
@@ -166,7 +165,7 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	int rstatus = 0;
 	if (ph_runtime_run(&ctx->runtime, cli->argv, ph_confine_enter, &c, &rstatus, err) < 0)
 		goto fail;
-	if (rstatus == 0 && verify_exec_pid(&c, &st, cli->pid_file, err) < 0)
+	if (rstatus == 0 && verify_exec_pid(ctx, &c, &st, cli->pid_file, err) < 0)
 		goto fail;
 	status = rstatus;
 	goto out;
