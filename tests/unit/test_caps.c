@@ -12,6 +12,7 @@
 #include "spec.h"
 #include "t.h"
 #include "test_json_util.h"
+#include "test_spec_util.h"
 
 static int corpus;
 static char log_path[64];
@@ -40,18 +41,6 @@ static char *log_take(void)
 	if (text == NULL || truncate(log_path, 0) < 0)
 		abort();
 	return text;
-}
-
-static struct ph_spec *parse(const char *text, bool is_process)
-{
-	struct ph_spec *spec = NULL;
-	ph_error_t err = NULL;
-	if (ph_spec_parse(text, strlen(text), is_process ? "process.json" : "config.json",
-			  is_process, &spec, &err) < 0) {
-		fprintf(stderr, "%s\n", err->msg);
-		abort();
-	}
-	return spec;
 }
 
 /* A config.json whose process.capabilities is `caps` (JSON text). */
@@ -86,16 +75,6 @@ static struct ph_spec *load(const char *name, bool is_process)
 		exit(2);
 	}
 	return spec;
-}
-
-static char *serialized(const struct ph_spec *spec)
-{
-	char *out = NULL;
-	size_t len = 0;
-	ph_error_t err = NULL;
-	if (ph_json_serialize(spec->root, &out, &len, &err) < 0)
-		abort();
-	return out;
 }
 
 static unsigned sets_of(const struct ph_spec *spec, const char *cap)
@@ -161,7 +140,7 @@ static void expect_name_error(const char *caps, const char *message)
 {
 	struct ph_spec *spec = with_caps(caps);
 	ph_error_t err = NULL;
-	char *before = serialized(spec);
+	char *before = spec_text(spec);
 	struct ph_config conf;
 	struct ph_caps_report report;
 	default_config(&conf);
@@ -172,7 +151,7 @@ static void expect_name_error(const char *caps, const char *message)
 	CHECK(ph_caps_apply(&conf, spec, NULL, &report, &err) < 0);
 	CHECK_ERR(err, message);
 	ph_error_free(&err);
-	char *after = serialized(spec);
+	char *after = spec_text(spec);
 	CHECK_STR(after, before);
 	free(before);
 	free(after);
@@ -351,10 +330,10 @@ static void drop(void)
 
 	/* nothing to drop: the document is untouched */
 	spec = load("docker.json", false);
-	char *before = serialized(spec);
+	char *before = spec_text(spec);
 	CHECK(ph_caps_apply(&conf, spec, NULL, &report, &err) == 0);
 	CHECK(report.mac[0].held == 0 && report.mac[1].held == 0 && report.mac[0].removed == 0);
-	char *after = serialized(spec);
+	char *after = spec_text(spec);
 	CHECK_STR(after, before);
 	free(before);
 	free(after);
@@ -379,12 +358,12 @@ static void keep(void)
 	const char *docs[] = {"caps/config-mac.json", "caps/process-mac.json"};
 	for (size_t i = 0; i < 2; i++) {
 		struct ph_spec *spec = load(docs[i], i == 1);
-		char *before = serialized(spec);
+		char *before = spec_text(spec);
 		CHECK(ph_caps_apply(&conf, spec, NULL, &report, &err) == 0);
 		CHECK(report.policy == PH_CAP_KEEP);
 		CHECK(report.mac[0].held != 0 && report.mac[0].removed == 0);
 		CHECK(report.mac[1].removed == 0);
-		char *after = serialized(spec);
+		char *after = spec_text(spec);
 		CHECK_STR(after, before);
 		char *text = log_take();
 		CHECK(strstr(text, "level=warning") != NULL);
@@ -413,7 +392,7 @@ static void refuse(void)
 	conf.mac_caps = PH_CAP_REFUSE;
 
 	struct ph_spec *spec = load("caps/config-mac.json", false);
-	char *before = serialized(spec);
+	char *before = spec_text(spec);
 	CHECK(ph_caps_apply(&conf, spec, NULL, &report, &err) < 0);
 	CHECK_ERR(err, "config.json: process.capabilities: CAP_MAC_ADMIN (bounding, effective, "
 		       "permitted, ambient) and CAP_MAC_OVERRIDE (bounding, inheritable, "
@@ -422,7 +401,7 @@ static void refuse(void)
 		       "that confines it");
 	CHECK(err && err->status == EPERM);
 	ph_error_free(&err);
-	char *after = serialized(spec);
+	char *after = spec_text(spec);
 	CHECK_STR(after, before);
 	free(before);
 	free(after);
@@ -480,10 +459,10 @@ static void annotation(void)
 	/* allowed: it overrides the config either way */
 	allow_annotation(&conf);
 	spec = load("caps/config-mac.json", false);
-	char *before = serialized(spec);
+	char *before = spec_text(spec);
 	CHECK(ph_caps_apply(&conf, spec, "keep", &report, &err) == 0);
 	CHECK(report.policy == PH_CAP_KEEP && report.annotated);
-	char *after = serialized(spec);
+	char *after = spec_text(spec);
 	CHECK_STR(after, before);
 	text = log_take();
 	CHECK(strstr(text, "because annotation org.phoenix.capabilities is `keep`") != NULL);

@@ -13,21 +13,10 @@
 #include "spec.h"
 #include "t.h"
 #include "test_json_util.h"
+#include "test_spec_util.h"
 #include "test_seccomp_util.h"
 
 static int corpus;
-
-static struct ph_spec *parse(const char *text, bool is_process)
-{
-	struct ph_spec *spec = NULL;
-	ph_error_t err = NULL;
-	if (ph_spec_parse(text, strlen(text), is_process ? "process.json" : "config.json",
-			  is_process, &spec, &err) < 0) {
-		fprintf(stderr, "%s\n", err->msg);
-		abort();
-	}
-	return spec;
-}
 
 static char *serialized(const struct ph_json *node)
 {
@@ -511,7 +500,8 @@ int main(void)
 	if (getenv("PHOENIX_UNDER_VALGRIND") == NULL)
 		enforced();
 	else
-		fprintf(stderr, "test_seccomp_default: enforcement probes skipped under valgrind\n");
+		fprintf(stderr,
+			"test_seccomp_default: enforcement probes skipped under valgrind\n");
 	close(corpus);
 	T_DONE();
 }

@@ -8,6 +8,7 @@
 #include "spec.h"
 #include "t.h"
 #include "test_json_util.h"
+#include "test_spec_util.h"
 #include "test_seccomp_util.h"
 
 static int corpus;
@@ -43,27 +44,17 @@ static struct ph_spec *load(const char *name)
 	return spec;
 }
 
-static char *serialized(const struct ph_spec *spec)
-{
-	char *out = NULL;
-	size_t len = 0;
-	ph_error_t err = NULL;
-	if (ph_json_serialize(spec->root, &out, &len, &err) < 0)
-		abort();
-	return out;
-}
-
 /* Valid, unchanged by the check, and accepted by libseccomp. */
 static void expect_valid_spec(struct ph_spec *spec, const char *what)
 {
 	ph_error_t err = NULL;
-	char *before = serialized(spec);
+	char *before = spec_text(spec);
 	int r = ph_seccomp_validate(spec, &err);
 	CHECK(r == 0);
 	if (r < 0)
 		fprintf(stderr, "  %s: %s\n", what, err->msg);
 	ph_error_free(&err);
-	char *after = serialized(spec);
+	char *after = spec_text(spec);
 	CHECK_STR(after, before);
 	struct ph_json *seccomp = NULL;
 	CHECK(ph_spec_get_seccomp(spec, &seccomp, &err) >= 0);
