@@ -2,7 +2,7 @@
 #
 #   make demo     install what is needed, build, run the real-kernel demonstration
 #   make check    install what is needed, build, run every test
-#   make          build build/phoenix
+#   make          build build/phoenix (statically linked; LINK=dynamic for shared libraries)
 #   make install  PREFIX=/usr/local DESTDIR=
 
 VERSION    := 0.1.0
@@ -30,6 +30,12 @@ SAN        ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_LIBS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS_LIBS) 2>/dev/null)
+# phoenix itself is linked statically by default: it is exec'd for every
+# runtime command, and the dynamic loader is most of its start-up cost
+# (README, "Benchmarks").  LINK=dynamic links the shared libraries, as
+# the sanitizer and valgrind builds must.
+LINK       ?= static
+STATIC_LIBS := -static -l:libyajl_s.a -lapparmor -lcap -lseccomp
 
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
@@ -40,12 +46,21 @@ ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ifeq ($(SAN),1)
 BUILD      := build-san
+LINK       := dynamic
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DPHOENIX_FAULT_INJECTION
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 ifeq ($(FAULTS),1)
 BUILD      := build-faults
 ALL_CFLAGS += -DPHOENIX_FAULT_INJECTION
+endif
+ifeq ($(LINK),dynamic)
+PHOENIX_LIBS := $(PKG_LIBS)
+ifeq ($(BUILD),build)
+BUILD      := build-dynamic
+endif
+else
+PHOENIX_LIBS := $(STATIC_LIBS)
 endif
 
 LIB_SRCS   := $(filter-out shim/main.c,$(wildcard shim/*.c shim/aa/*.c runtime-spec/*.c))
@@ -68,7 +83,7 @@ $(BUILD)/libphoenix.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/phoenix: $(MAIN_OBJ) $(BUILD)/libphoenix.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PHOENIX_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libphoenix.a $(HDRS)
 	@mkdir -p $(dir $@)

@@ -17,9 +17,8 @@ BENCH_CYCLES       ?= auto
 BENCH_CYCLE_BUDGET ?= 300
 BENCH_PARALLEL     ?= 64
 BENCH_VM_TIMEOUT   ?= 2400
-BENCH_STATIC_LIBS  ?= -l:libyajl_s.a -lapparmor -lcap -lseccomp
 BENCH_TOOLS        := $(BENCH_BUILD)/noop $(BENCH_BUILD)/bench_exec $(BENCH_BUILD)/bench_aa \
-                      build-static/phoenix
+                      phoenix-dynamic
 
 .PHONY: bench bench-host bench-vm bench-long bench-tools
 
@@ -35,14 +34,14 @@ $(BENCH_BUILD)/bench_aa: bench/bench_aa.c $(BUILD)/libphoenix.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
-# the same objects as $(BUILD)/phoenix, linked statically (for comparison)
-build-static/phoenix: $(MAIN_OBJ) $(BUILD)/libphoenix.a
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $^ $(ALL_LDFLAGS) $(BENCH_STATIC_LIBS)
+# phoenix linked against the shared libraries (build-dynamic/), for comparison
+.PHONY: phoenix-dynamic
+phoenix-dynamic:
+	$(MAKE) LINK=dynamic all
 
 bench-tools: $(BUILD)/phoenix $(BENCH_TOOLS)
 
-BENCH_ARGS = --build $(BUILD) --tools $(BENCH_BUILD) --static build-static/phoenix \
+BENCH_ARGS = --build $(BUILD) --tools $(BENCH_BUILD) --alt build-dynamic/phoenix \
 	--host-rounds $(BENCH_HOST_ROUNDS) --vm-rounds $(BENCH_VM_ROUNDS) \
 	--cycle-budget $(BENCH_CYCLE_BUDGET) --parallel $(BENCH_PARALLEL) \
 	--vm-timeout $(BENCH_VM_TIMEOUT) --out $(BENCH_BUILD)/RESULTS.md

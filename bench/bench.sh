@@ -4,14 +4,14 @@
 # (vm-bench.sh through integration/vm.sh); prints the Markdown of both
 # and writes it to --out.
 #
-#   bench/bench.sh --build DIR --tools DIR [--static BIN] [--host-rounds N]
+#   bench/bench.sh --build DIR --tools DIR [--alt BIN] [--host-rounds N]
 #       [--vm-rounds N] [--cycles N|auto] [--cycle-budget S] [--parallel N]
 #       [--vm-timeout S] [--out FILE] [--no-host] [--no-vm]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(dirname "$here")
-build=build tools=build-bench static='' host_rounds=300 vm_rounds=15 cycles=auto budget=300
+build=build tools=build-bench alt='' host_rounds=300 vm_rounds=15 cycles=auto budget=300
 parallel=64 vm_timeout=2400 out='' do_host=1 do_vm=1
 usage() {
 	sed -n '2,10p' "${BASH_SOURCE[0]}" >&2
@@ -21,7 +21,7 @@ while (($#)); do
 	case $1 in
 	--build) build=$2; shift 2 ;;
 	--tools) tools=$2; shift 2 ;;
-	--static) static=$2; shift 2 ;;
+	--alt) alt=$2; shift 2 ;;
 	--host-rounds) host_rounds=$2; shift 2 ;;
 	--vm-rounds) vm_rounds=$2; shift 2 ;;
 	--cycles) cycles=$2; shift 2 ;;
@@ -49,7 +49,7 @@ status=0
 if ((do_host)); then
 	args=(--phoenix "$build/phoenix" --noop "$tools/noop" --bench-exec "$tools/bench_exec"
 		--rounds "$host_rounds" --out "$work/host")
-	[[ -z $static || ! -x $static ]] || args+=(--static "$static")
+	[[ -z $alt || ! -x $alt ]] || args+=(--alt "$alt")
 	if bench/host-bench.sh "${args[@]}" >/dev/null; then
 		cat "$work/host/host.md" >>"$work/results.md"
 		echo >>"$work/results.md"

@@ -12,7 +12,7 @@
  * then the same load in its two halves, into a fresh namespace:
  *   lookup  the cache key (profile files, kernel features, parser
  *           identity) and the read of the entry (ph_aa_policy_cached)
- *   kernel  the write to the namespace's .replace (ph_aa_policy_load_ns)
+ *   kernel  the write to the namespace's .replace (ph_aa_policy_load_ns_features, the features text at hand)
  *   rmdir   remove the namespace           (ph_aa_ns_remove)
  *   exec    fork + execve of the static no-op (--noop) and wait
  * and every N/M rounds, interleaved with them:
@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "aa_cache.h"
+#include "aa_features.h"
 #include "aa_env.h"
 #include "aa_ns.h"
 #include "aa_policy.h"
@@ -191,6 +192,17 @@ int main(int argc, char **argv)
 	if (ph_aa_ns_remove(&env, ns, &err) < 0)
 		fail("rmdir", &err);
 
+	/* the kernel's half alone: the features text read once beforehand,
+	 * as phoenix has it from its per-boot file (aa_features.h) */
+	char *aafs = NULL, *features_path = NULL, *features = NULL;
+	size_t features_len = 0;
+	if (ph_aa_env_apparmorfs(&env, &aafs, &err) < 0)
+		fail("apparmorfs", &err);
+	if (asprintf(&features_path, "%s/features", aafs) < 0)
+		return 2;
+	if (ph_aa_features_text(&env, features_path, -1, &features, &features_len, &err) < 0)
+		fail("features", &err);
+
 	int every = parser_rounds ? rounds / parser_rounds : 0;
 	for (int r = 0; r < rounds; r++) {
 		double t0 = now_us();
@@ -231,7 +243,7 @@ int main(int argc, char **argv)
 					&err) < 0)
 			fail("lookup", &err);
 		double h1 = now_us();
-		if (ph_aa_policy_load_ns(&env, ns, blob, len, &err) < 0)
+		if (ph_aa_policy_load_ns_features(&env, features, ns, blob, len, &err) < 0)
 			fail("kernel load", &err);
 		double h2 = now_us();
 		free(blob);
@@ -258,6 +270,9 @@ int main(int argc, char **argv)
 				fail("rmdir", &err);
 		}
 	}
+	free(aafs);
+	free(features_path);
+	free(features);
 	report("mkdir", mk, rounds);
 	report("load", ld, rounds);
 	report("rmdir", rm, rounds);

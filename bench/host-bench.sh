@@ -3,7 +3,7 @@
 # only hands to the runtime (pass-through), against the same commands run
 # directly, measured in the same run and interleaved (bench_exec).
 #
-#   bench/host-bench.sh --phoenix BIN [--static BIN] --noop BIN --bench-exec BIN \
+#   bench/host-bench.sh --phoenix BIN [--alt BIN] --noop BIN --bench-exec BIN \
 #       [--rounds N] [--out DIR]
 #
 # A real container, created by runc under a temporary --root, answers
@@ -11,22 +11,22 @@
 #   runc           the runtime directly (the baseline)
 #   noop+runc      a static no-op execve'ing the runtime: the floor of any
 #                  pass-through wrapper (one extra execve, no dynamic loader)
-#   phoenix        build/phoenix (dynamically linked)
+#   phoenix (L)    build/phoenix, L its linkage (static by default)
 #   phoenix BIND_NOW  the same with LD_BIND_NOW=1 (every symbol bound at start)
-#   phoenix static the same sources linked with -static
+#   phoenix (L)    --alt: the same sources linked the other way
 # Prints a Markdown table; the raw figures go to DIR (default a temporary
 # directory, removed).
 set -euo pipefail
 
-phoenix='' static='' noop='' bench_exec='' rounds=300 out=''
+phoenix='' alt='' noop='' bench_exec='' rounds=300 out=''
 usage() {
-	echo "usage: $0 --phoenix BIN [--static BIN] --noop BIN --bench-exec BIN [--rounds N] [--out DIR]" >&2
+	echo "usage: $0 --phoenix BIN [--alt BIN] --noop BIN --bench-exec BIN [--rounds N] [--out DIR]" >&2
 	exit 2
 }
 while (($#)); do
 	case $1 in
 	--phoenix) phoenix=$2; shift 2 ;;
-	--static) static=$2; shift 2 ;;
+	--alt) alt=$2; shift 2 ;;
 	--noop) noop=$2; shift 2 ;;
 	--bench-exec) bench_exec=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
@@ -39,7 +39,7 @@ abs() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd -P)" "$(basename "$1")"
 phoenix=$(abs "$phoenix")
 noop=$(abs "$noop")
 bench_exec=$(abs "$bench_exec")
-[[ -z $static ]] || static=$(abs "$static")
+[[ -z $alt ]] || alt=$(abs "$alt")
 runc=$(command -v runc) || {
 	echo "host-bench: runc is not installed" >&2
 	exit 1
@@ -81,13 +81,15 @@ export PHOENIX_CONFIG=$work/phoenix.json
 echo '{}' >"$PHOENIX_CONFIG"
 unset PHOENIX_RUNTIME
 
+linkage() { if file -L "$1" | grep -q 'statically linked'; then echo static; else echo dynamic; fi; }
+
 # measure GROUP ARGS...: every variant runs `<binary> ARGS...`
 measure() {
 	local group=$1
 	shift
-	local spec=(runc "$runc" "$@" :: noop+runc "$noop" "$runc" "$@" :: phoenix "$phoenix" "$@"
-		:: "phoenix BIND_NOW" LD_BIND_NOW=1 "$phoenix" "$@")
-	[[ -z $static ]] || spec+=(:: "phoenix static" "$static" "$@")
+	local spec=(runc "$runc" "$@" :: noop+runc "$noop" "$runc" "$@"
+		:: "phoenix ($(linkage "$phoenix"))" "$phoenix" "$@")
+	[[ -z $alt ]] || spec+=(:: "phoenix ($(linkage "$alt"))" "$alt" "$@")
 	echo "host-bench: $group ($rounds rounds)" >&2
 	"$bench_exec" -q -n "$rounds" -w 10 -r "$out/$group.raw.tsv" -- "${spec[@]}" |
 		sed "s/^/$group\t/" >>"$out/host.tsv"
@@ -100,8 +102,6 @@ measure --version --version
 echo "host-bench: static no-op alone ($rounds rounds)" >&2
 "$bench_exec" -q -n "$rounds" -w 10 -- "noop" "$noop" | sed 's/^/exec\t/' >>"$out/host.tsv"
 
-linkage=dynamic
-if file -L "$phoenix" | grep -q 'statically linked'; then linkage=static; fi
 
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 {
@@ -112,7 +112,7 @@ ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 	echo "wall times in ms; *added* is the median over the rounds of (variant − runc) in"
 	echo "the same round, with its 10th–90th percentiles; *CPU added* the same for the"
 	echo "CPU time (user + system) of the process, which competing load hardly moves."
-	echo "build/phoenix is linked $linkage."
+	echo "build/phoenix is linked $(linkage "$phoenix")."
 	echo
 	echo "| command | variant | median | p10–p90 | added (median) | added p10…p90 | ratio | CPU | CPU added |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"

@@ -123,6 +123,8 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 	if (ph_aa_probe(&c->env, &c->probe, err) < 0)
 		return ph_error_wrap(err, "probe AppArmor");
 	c->probed = true;
+	/* found once: later steps need not look for it again */
+	c->env.securityfs = c->probe.securityfs;
 	const char *why = unusable_reason(&c->probe);
 	if (why && !confining) {
 		c->apparmor_off = true;

@@ -141,13 +141,55 @@ out:
 		ph_container_state_release(&st);
 }
 
+/* The runtime's command line.  When the caller passed no --pid-file and
+ * phoenix will need the init pid (start's label check, or run --detach's
+ * own), phoenix asks the runtime for one in its state directory
+ * (<stateDir>/<ns>.pid, removed with the record): knowing the pid saves a
+ * `<runtime> state` later.  *argv is cli->argv or a new vector (free it,
+ * not its strings); *pid_file is the pid file to read, or NULL. */
+static int runtime_argv(struct ph_context *ctx, const struct ph_confinement *c, char ***argv,
+			const char **pid_file, char **own_pid_file, ph_error_t *err)
+{
+	const struct ph_cli *cli = &ctx->cli;
+	*argv = cli->argv;
+	*pid_file = cli->pid_file;
+	*own_pid_file = NULL;
+	bool wanted = ctx->config.verify && (cli->command == PH_CMD_CREATE ||
+					     (cli->command == PH_CMD_RUN && cli->detach));
+	if (cli->pid_file != NULL || !wanted || cli->command_index <= 0)
+		return 0;
+	if (asprintf(own_pid_file, "%s/%s.pid", ctx->config.state_dir, c->ns) < 0) {
+		*own_pid_file = NULL;
+		return ph_error_make(err, ENOMEM, "pid file path");
+	}
+	char **v = calloc((size_t)cli->argc + 3, sizeof(char *));
+	if (v == NULL) {
+		free(*own_pid_file);
+		*own_pid_file = NULL;
+		return ph_error_make(err, ENOMEM, "runtime command line");
+	}
+	int n = 0;
+	for (int i = 0; i < cli->argc; i++) {
+		v[n++] = cli->argv[i];
+		if (i == cli->command_index) {
+			v[n++] = (char *)"--pid-file";
+			v[n++] = *own_pid_file;
+		}
+	}
+	v[n] = NULL;
+	*argv = v;
+	*pid_file = *own_pid_file;
+	return 0;
+}
+
 static int verify_started(struct ph_context *ctx, struct ph_confinement *c,
-			  const struct ph_profile_choice *choice, ph_error_t *err)
+			  const struct ph_profile_choice *choice, const char *pid_file,
+			  ph_error_t *err)
 {
 	pid_t pid = 0;
 	bool exists = false;
 	/* the runtime wrote the pid file before it returned: no need to ask it */
-	if (ctx->cli.pid_file && ph_pid_file_read(ctx->cli.pid_file, &pid, err) < 0)
+	if (pid_file && ph_pid_file_read(pid_file, &pid, err) < 0)
 		return -1;
 	if (pid > 0)
 		return ph_confine_verify_pid(c, pid, choice->name, choice->complain, err);
@@ -173,6 +215,9 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	struct ph_confinement c;
 	struct ph_profile_choice choice = {0};
 	struct ph_spec *spec = NULL;
+	char **runtime_args = NULL;
+	const char *pid_file = NULL;
+	char *own_pid_file = NULL;
 	bool recorded = false;
 	int status = -1;
 
@@ -229,9 +274,11 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	if (ph_spec_save(spec, err) < 0)
 		goto fail;
 
+	if (runtime_argv(ctx, &c, &runtime_args, &pid_file, &own_pid_file, err) < 0)
+		goto fail;
 	struct create_child cc = {&c, bundle_fd, bundle};
 	int rstatus = 0;
-	if (ph_runtime_run(&ctx->runtime, cli->argv, before_runtime, &cc, &rstatus, err) < 0)
+	if (ph_runtime_run(&ctx->runtime, runtime_args, before_runtime, &cc, &rstatus, err) < 0)
 		goto fail;
 	if (rstatus != 0) {
 		ph_debug("%s exited with status %d: reaping %s", ctx->runtime.name, rstatus, c.ns);
@@ -245,10 +292,10 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 			goto done;
 		goto reap_with_status;
 	}
-	if (ctx->cli.command == PH_CMD_CREATE && ctx->config.verify && cli->pid_file)
-		record_init_pid(&c, cli->pid_file);
+	if (ctx->cli.command == PH_CMD_CREATE && ctx->config.verify && pid_file)
+		record_init_pid(&c, pid_file);
 	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify &&
-	    verify_started(ctx, &c, &choice, err) < 0) {
+	    verify_started(ctx, &c, &choice, pid_file, err) < 0) {
 		ph_error_t kerr = NULL;
 		char *kill_argv[] = {ctx->runtime.path,
 				     (char *)"--root",
@@ -289,6 +336,9 @@ fail:
 	ph_error_wrap(err, "%s %s", cmd, cli->id ? cli->id : "");
 	status = -1;
 out:
+	if (runtime_args != cli->argv)
+		free(runtime_args);
+	free(own_pid_file);
 	ph_confine_release(&c);
 	ph_profile_choice_release(&choice);
 	ph_spec_free(spec);

@@ -227,6 +227,10 @@ int ph_state_remove(int dirfd, const char *ns, ph_error_t *err)
 		return ph_error_make(err, ENAMETOOLONG, "state name");
 	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
 		return ph_error_make(err, errno, "remove state `%s`", name);
+	/* the init pid file phoenix asked the runtime for, if any (create.c) */
+	snprintf(name, sizeof(name), "%s.pid", ns);
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		return ph_error_make(err, errno, "remove `%s`", name);
 	return 0;
 }
 

@@ -265,6 +265,22 @@ teardown() {
 	assert_equal "$(cat "$T/b/rootfs/label")" "phoenix-default (enforce)"
 }
 
+@test "without --pid-file phoenix asks the runtime for one in its state directory" {
+	make_bundle "$T/b" "$PROBE_SCRIPT"
+	phx --debug create --bundle "$T/b" c17
+	ns=$(ns_of c17)
+	pid=$(cat "$T/state/$ns.pid")
+	[ "$pid" = "$(runc --root "$ROOT" state c17 | jq -r .pid)" ]
+	jq -e --argjson p "$pid" '.initPid == $p and .initStart > 0' "$T/state/$ns.json"
+	phx --debug start c17
+	grep -qF "init of c17 from the record: pid $pid" "$T/log"
+	wait_file "$T/b/rootfs/ready"
+	assert_equal "$(cat "$T/b/rootfs/label")" "phoenix-default (enforce)"
+	phx delete --force c17
+	[ ! -e "$T/state/$ns.pid" ]
+	[ ! -e "$T/state/$ns.json" ]
+}
+
 @test "the verification kills a container whose process does not carry the planned label" {
 	make_bundle "$T/b" 'exec sleep 1000'
 	# (with a pid file, as containerd passes it: the record then names an

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/apparmor.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "aa_blob.h"
+#include "aa_features.h"
 #include "aa_io.h"
 #include "aa_names.h"
 #include "aa_policy.h"
@@ -33,6 +33,7 @@ struct cache_req {
 	char *parser;	     /* resolved path */
 	char *features_path; /* <apparmorfs>/features */
 	char *profile_path;  /* <profiles_dir>/<profile_name> */
+	char *features;	     /* the kernel's features text (aa_features.h) */
 	int dirfd;	     /* cache_dir */
 	bool complain;	     /* compiled in complain mode (a cache entry of its own) */
 };
@@ -42,6 +43,7 @@ static void cache_req_release(struct cache_req *req)
 	free(req->parser);
 	free(req->features_path);
 	free(req->profile_path);
+	free(req->features);
 	if (req->dirfd >= 0)
 		close(req->dirfd);
 }
@@ -117,26 +119,6 @@ static int hash_tree(const char *dir, const char *rel, int depth, uint64_t *h, p
 		free(entries[i]);
 	free(entries);
 	return ret;
-}
-
-/* The kernel's features, flattened by libapparmor. */
-static int hash_features(const char *features_path, uint64_t *h, ph_error_t *err)
-{
-	aa_features *features = NULL;
-	if (aa_features_new(&features, AT_FDCWD, features_path) < 0)
-		return ph_error_make(err, errno, "read kernel features `%s`", features_path);
-	cleanup_close int fd = memfd_create("phoenix-features", MFD_CLOEXEC);
-	int r = fd < 0 ? -errno : 0;
-	if (r == 0 && aa_features_write_to_fd(features, fd) < 0)
-		r = -errno;
-	aa_features_unref(features);
-	if (r == 0 && lseek(fd, 0, SEEK_SET) < 0)
-		r = -errno;
-	if (r == 0)
-		r = hash_fd(fd, h);
-	if (r < 0)
-		return ph_error_make(err, -r, "hash kernel features `%s`", features_path);
-	return 0;
 }
 
 /* `parser` itself when it contains a '/', else its first executable
@@ -235,7 +217,11 @@ static int cache_req_init(struct cache_req *req, const struct ph_aa_env *env, co
 	req->profile_path = ph_aa_pathf(err, "%s/%s", profiles_dir, profile_name);
 	if (req->features_path == NULL || req->profile_path == NULL)
 		return -1;
-	return open_cache_dir(cache_dir, &req->dirfd, err);
+	size_t features_len = 0;
+	if (open_cache_dir(cache_dir, &req->dirfd, err) < 0)
+		return -1;
+	return ph_aa_features_text(env, req->features_path, req->dirfd, &req->features,
+				   &features_len, err);
 }
 
 /* The entry name for `kind` ("bin", or "nstpl" for templates of
@@ -249,8 +235,9 @@ static int cache_entry_name(const struct cache_req *req, const char *kind, size_
 	h = mix_u64(h, ns_len);
 	h = mix_str(h, req->profile_name);
 	h = mix_u64(h, req->complain);
+	h = ph_aa_fnv1a64(h, req->features, strlen(req->features));
 	if (hash_tree(req->profiles_dir, "", 0, &h, err) < 0 ||
-	    hash_features(req->features_path, &h, err) < 0 || hash_parser(req->parser, &h, err) < 0)
+	    hash_parser(req->parser, &h, err) < 0)
 		return -1;
 	*name = ph_aa_pathf(err, "%s.%016" PRIx64 ".%s", req->profile_name, h, kind);
 	return *name ? 0 : -1;
@@ -497,8 +484,9 @@ int ph_aa_policy_load_profile(const struct ph_aa_env *env, const char *cache_dir
 			break;
 		if (hit_out)
 			*hit_out = hit;
-		r = toplevel ? ph_aa_policy_load_via_toplevel(env, ns, blob, len, err)
-			     : ph_aa_policy_load_ns(env, ns, blob, len, err);
+		r = toplevel ? ph_aa_policy_load_via_toplevel_features(env, req.features, ns, blob,
+								       len, err)
+			     : ph_aa_policy_load_ns_features(env, req.features, ns, blob, len, err);
 		if (r == 0 || !hit || !is_stale(*err))
 			break;
 		ph_error_free(err); /* stale: compile again */

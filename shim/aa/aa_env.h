@@ -14,14 +14,16 @@ struct ph_aa_env {
 	const char *sys;	/* "/sys": sys/module/apparmor/parameters/{enabled,lock_policy} */
 	const char *mountinfo;	/* "/proc/self/mountinfo": where securityfs is mounted */
 	const char *securityfs; /* NULL: find it in mountinfo; else used as is */
+	const char *securityfs_usual; /* tried before mountinfo when not NULL */
 };
 
-/* The real system: /proc, /sys, /proc/self/mountinfo, securityfs from
- * mountinfo. */
+/* The real system: /proc, /sys, /proc/self/mountinfo, securityfs at
+ * /sys/kernel/security when it is mounted there, else from mountinfo. */
 void ph_aa_env_default(struct ph_aa_env *env);
 
-/* Where securityfs is mounted: env->securityfs if set, else the first
- * securityfs mount in env->mountinfo.  *path is NULL (and 0 returned)
+/* Where securityfs is mounted: env->securityfs if set, else
+ * env->securityfs_usual if securityfs is mounted there (statfs), else the
+ * first securityfs mount in env->mountinfo.  *path is NULL (and 0 returned)
  * when it is not mounted. */
 int ph_aa_env_securityfs(const struct ph_aa_env *env, char **path, ph_error_t *err);
 

@@ -164,7 +164,7 @@ oom:
 	return ph_error_make(err, ENOMEM, "list policy namespaces");
 }
 
-/* Is task `task` ("<pid>" or "<pid>/task/<tid>") in `ns`?  A task that is
+/* Is task `task` ("<pid>") in `ns`?  A task that is
  * gone, or whose label the kernel will not show us (EACCES from the read:
  * security/apparmor/procattr.c, aa_getprocattr(), refuses labels outside
  * the reader's view, and our child namespaces are inside it), is not. */
@@ -208,36 +208,6 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* Every thread of process `pid` (each has a label of its own); the
- * process itself when <proc>/<pid>/task cannot be listed. */
-static int process_in_ns(const struct ph_aa_env *env, const char *pid, const char *layout,
-			 const char *ns, bool *in, ph_error_t *err)
-{
-	cleanup_free char *task_dir = ph_aa_pathf(err, "%s/%s/task", env->proc, pid);
-	if (task_dir == NULL)
-		return -1;
-	DIR *d = opendir(task_dir);
-	if (d == NULL) {
-		if (errno == ENOENT || errno == ESRCH)
-			return task_in_ns(env, pid, layout, ns, in, err);
-		return ph_error_make(err, errno, "list threads of process %s", pid);
-	}
-	int ret = 0;
-	struct dirent *de;
-	*in = false;
-	while (!*in && (de = readdir(d)) != NULL) {
-		if (!all_digits(de->d_name))
-			continue;
-		cleanup_free char *task = ph_aa_pathf(err, "%s/task/%s", pid, de->d_name);
-		if (task == NULL || task_in_ns(env, task, layout, ns, in, err) < 0) {
-			ret = -1;
-			break;
-		}
-	}
-	closedir(d);
-	return ret;
-}
-
 int ph_aa_ns_has_tasks(const struct ph_aa_env *env, const char *ns, bool *has, ph_error_t *err)
 {
 	*has = false;
@@ -257,7 +227,14 @@ int ph_aa_ns_has_tasks(const struct ph_aa_env *env, const char *ns, bool *has, p
 	while (!*has && (de = readdir(d)) != NULL) {
 		if (!all_digits(de->d_name))
 			continue;
-		if (process_in_ns(env, de->d_name, layout, ns, has, err) < 0) {
+		/* One label per process, its thread-group leader's.  A thread
+		 * carries a label of its own only after changing it alone
+		 * (change_profile, change_hat), and that never leaves a
+		 * namespace: a container's threads are in its namespace
+		 * exactly when their leader is, and reading every thread
+		 * would multiply the cost of each delete by the host's
+		 * thread count. */
+		if (task_in_ns(env, de->d_name, layout, ns, has, err) < 0) {
 			ret = ph_error_wrap(err, "look for tasks in policy namespace `%s`", ns);
 			break;
 		}

@@ -138,19 +138,29 @@ int ph_aa_policy_compile(const char *parser, const char *profile_path, const cha
 					  out_path, err);
 }
 
-/* libapparmor's interface to `dir`, with the features of <apparmorfs>. */
+/* libapparmor's interface to `dir`, with the kernel's features: from
+ * `features_text` when the caller has them (aa_features.h), else read
+ * from <apparmorfs>/features. */
 static int kernel_interface_open(const struct ph_aa_env *env, const char *dir,
-				 aa_kernel_interface **ki, ph_error_t *err)
+				 const char *features_text, aa_kernel_interface **ki,
+				 ph_error_t *err)
 {
-	cleanup_free char *aafs = NULL;
-	if (ph_aa_env_apparmorfs(env, &aafs, err) < 0)
-		return -1;
-	cleanup_free char *features_path = ph_aa_pathf(err, "%s/features", aafs);
-	if (features_path == NULL)
-		return -1;
 	aa_features *features = NULL;
-	if (aa_features_new(&features, AT_FDCWD, features_path) < 0)
-		return ph_error_make(err, errno, "read kernel features `%s`", features_path);
+	if (features_text != NULL) {
+		if (aa_features_new_from_string(&features, features_text, strlen(features_text)) <
+		    0)
+			return ph_error_make(err, errno, "parse the kernel's features");
+	} else {
+		cleanup_free char *aafs = NULL;
+		if (ph_aa_env_apparmorfs(env, &aafs, err) < 0)
+			return -1;
+		cleanup_free char *features_path = ph_aa_pathf(err, "%s/features", aafs);
+		if (features_path == NULL)
+			return -1;
+		if (aa_features_new(&features, AT_FDCWD, features_path) < 0)
+			return ph_error_make(err, errno, "read kernel features `%s`",
+					     features_path);
+	}
 	int r = aa_kernel_interface_new(ki, features, dir);
 	int e = errno;
 	aa_features_unref(features);
@@ -178,8 +188,9 @@ static int load_error(const struct ph_aa_env *env, int e, const char *what, cons
 }
 
 /* Write `blob` to <dir>/.replace. */
-static int replace_in_dir(const struct ph_aa_env *env, const char *dir, const char *ns,
-			  const char *blob, size_t len, const char *what, ph_error_t *err)
+static int replace_in_dir(const struct ph_aa_env *env, const char *features, const char *dir,
+			  const char *ns, const char *blob, size_t len, const char *what,
+			  ph_error_t *err)
 {
 	int fault = ph_aa_fault(PH_AA_OP_POLICY_LOAD);
 	if (fault != 0)
@@ -188,7 +199,7 @@ static int replace_in_dir(const struct ph_aa_env *env, const char *dir, const ch
 	if (r < 0)
 		return load_error(env, -r, what, ns, dir, err);
 	aa_kernel_interface *ki = NULL;
-	if (kernel_interface_open(env, dir, &ki, err) < 0)
+	if (kernel_interface_open(env, dir, features, &ki, err) < 0)
 		return ph_error_wrap(err, "%s", what);
 	r = aa_kernel_interface_replace_policy(ki, blob, len);
 	int e = errno;
@@ -201,6 +212,12 @@ static int replace_in_dir(const struct ph_aa_env *env, const char *dir, const ch
 int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char *blob, size_t len,
 			 ph_error_t *err)
 {
+	return ph_aa_policy_load_ns_features(env, NULL, ns, blob, len, err);
+}
+
+int ph_aa_policy_load_ns_features(const struct ph_aa_env *env, const char *features, const char *ns,
+				  const char *blob, size_t len, ph_error_t *err)
+{
 	if (blob == NULL || len == 0)
 		return ph_error_make(err, EINVAL, "load policy into namespace `%s`: empty policy",
 				     ns ? ns : "(null)");
@@ -210,11 +227,18 @@ int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char
 	cleanup_free char *what = ph_aa_pathf(err, "load policy into namespace `%s`", ns);
 	if (what == NULL)
 		return -1;
-	return replace_in_dir(env, dir, ns, blob, len, what, err);
+	return replace_in_dir(env, features, dir, ns, blob, len, what, err);
 }
 
 int ph_aa_policy_load_via_toplevel(const struct ph_aa_env *env, const char *ns, const char *blob,
 				   size_t len, ph_error_t *err)
+{
+	return ph_aa_policy_load_via_toplevel_features(env, NULL, ns, blob, len, err);
+}
+
+int ph_aa_policy_load_via_toplevel_features(const struct ph_aa_env *env, const char *features,
+					    const char *ns, const char *blob, size_t len,
+					    ph_error_t *err)
 {
 	if (ns == NULL || !ph_aa_name_valid(ns))
 		return ph_error_make(err, EINVAL, "load policy: invalid namespace name `%s`",
@@ -236,7 +260,7 @@ int ph_aa_policy_load_via_toplevel(const struct ph_aa_env *env, const char *ns, 
 	cleanup_free char *aafs = NULL;
 	if (ph_aa_env_apparmorfs(env, &aafs, err) < 0)
 		return ph_error_wrap(err, "%s", what);
-	return replace_in_dir(env, aafs, ns, blob, len, what, err);
+	return replace_in_dir(env, features, aafs, ns, blob, len, what, err);
 }
 
 /* Write `name` to <dir>/.remove.  A missing `dir`, profile or namespace
@@ -247,7 +271,7 @@ static int remove_in_dir(const struct ph_aa_env *env, const char *dir, const cha
 	int r = PH_AA_CALL(op, ph_aa_is_dir(dir) == -ENOENT ? (errno = ENOENT, -1) : 0);
 	if (r == 0) {
 		aa_kernel_interface *ki = NULL;
-		if (kernel_interface_open(env, dir, &ki, err) < 0)
+		if (kernel_interface_open(env, dir, NULL, &ki, err) < 0)
 			return ph_error_wrap(err, "%s", what);
 		r = aa_kernel_interface_remove_policy(ki, name);
 		int e = errno;

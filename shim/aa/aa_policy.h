@@ -61,6 +61,14 @@ int ph_aa_policy_load_ns(const struct ph_aa_env *env, const char *ns, const char
 int ph_aa_policy_load_via_toplevel(const struct ph_aa_env *env, const char *ns, const char *blob,
 				   size_t len, ph_error_t *err);
 
+/* The two above with the kernel's features text at hand
+ * (ph_aa_features_text()); NULL: read them from apparmorfs. */
+int ph_aa_policy_load_ns_features(const struct ph_aa_env *env, const char *features, const char *ns,
+				  const char *blob, size_t len, ph_error_t *err);
+int ph_aa_policy_load_via_toplevel_features(const struct ph_aa_env *env, const char *features,
+					    const char *ns, const char *blob, size_t len,
+					    ph_error_t *err);
+
 /* Remove profile `profile_name` from namespace `ns` (its .remove).  A
  * missing profile is success. */
 int ph_aa_policy_remove_ns(const struct ph_aa_env *env, const char *ns, const char *profile_name,

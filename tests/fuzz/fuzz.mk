@@ -46,5 +46,8 @@ fuzz-long: $(FUZZ_BINS)
 # memcheck, and every unit test binary; any error or definite/indirect
 # leak fails.
 .PHONY: valgrind
-valgrind: $(BUILD)/phoenix $(TEST_BINS)
-	tests/valgrind.sh --phoenix $(BUILD)/phoenix --logs $(BUILD)/valgrind --unit $(TEST_BINS)
+# memcheck replaces malloc only in a dynamically linked program: phoenix
+# is built with LINK=dynamic for it (build-dynamic/)
+valgrind: $(TEST_BINS)
+	$(MAKE) LINK=dynamic all
+	tests/valgrind.sh --phoenix build-dynamic/phoenix --logs build-dynamic/valgrind --unit $(TEST_BINS)

@@ -223,12 +223,16 @@ static void test_has_tasks(void)
 	CHECK(!tasks_in(&s, "phx-1"));
 	CHECK(tasks_in(&s, "phx-2"));
 
-	/* A thread of a multi-threaded process is found through task/. */
-	task_label(&s, "300/task/300", "unconfined");
-	task_label(&s, "300/task/301", ":phx-1:p//&q (enforce)");
-	task_label(&s, "300", "unconfined"); /* the leader's view only */
+	/* A process is judged by its leader's label: threads of a container
+	 * process are in its namespace whenever the leader is. */
+	task_label(&s, "300/task/301", "unconfined");
+	task_label(&s, "300", ":phx-1:p//&q (enforce)");
 	CHECK(tasks_in(&s, "phx-1"));
 	sim_remove_tree(&s, "proc/300");
+	task_label(&s, "301/task/302", ":phx-1:p (enforce)");
+	task_label(&s, "301", "unconfined");
+	CHECK(!tasks_in(&s, "phx-1"));
+	sim_remove_tree(&s, "proc/301");
 
 	/* A stack with the host's profile, and a nested namespace. */
 	task_label(&s, "400", "lxc-host//&:phx-1:docker-default (enforce)");

@@ -195,6 +195,7 @@ SIM_FN void sim_init(struct sim *s)
 	s->env.sys = s->sys;
 	s->env.mountinfo = s->mountinfo;
 	s->env.securityfs = NULL;
+	s->env.securityfs_usual = NULL;
 }
 
 /* AppArmor enabled, securityfs mounted, the caller `label` (as read from
