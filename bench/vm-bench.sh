@@ -209,10 +209,10 @@ if [[ $cycles == auto ]]; then
 fi
 settle
 avail0=$(meminfo MemAvailable) slab0=$(meminfo Slab) sunr0=$(meminfo SUnreclaim)
-t0=$(now)
+cyc0=$(now)
 "$bench_exec" -q -s -n "$cycles" -w 0 -- create "$phoenix" --root "$ROOT" create --bundle "$B" cyc \
 	:: delete "$phoenix" --root "$ROOT" delete --force cyc >"$T/cycles.tsv"
-t1=$(now)
+cyc1=$(now)
 left=$(phx_namespaces)
 settle
 avail1=$(meminfo MemAvailable) slab1=$(meminfo Slab) sunr1=$(meminfo SUnreclaim)
@@ -274,8 +274,8 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 {
 	echo "### AppArmor path (QEMU VM, Debian $(uname -r), $(nproc) vCPUs, accel ${PHOENIX_BENCH_ACCEL:-?})"
 	echo
-	echo "Other VMs shared the host's 2 cores during the run: phoenix and runc rounds"
-	echo "alternate so that the noise hits both. Times in ms, median and p10–p90."
+	echo "phoenix and runc rounds alternate so that noise from the machine hits both."
+	echo "Times in ms, median and p10–p90."
 	echo
 	echo "#### create + start + delete of a busybox container ($rounds rounds each)"
 	echo
@@ -323,7 +323,7 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	echo
 	echo "| measure | value |"
 	echo "|---|---|"
-	echo "| cycles | $cycles in $(((t1 - t0) / 1000000)) s (median create $(awk -F'\t' '$1 == "create" { printf "%.1f", $3 / 1000 }' "$T/cycles.tsv") ms, delete $(awk -F'\t' '$1 == "delete" { printf "%.1f", $3 / 1000 }' "$T/cycles.tsv") ms) |"
+	echo "| cycles | $cycles in $(((cyc1 - cyc0) / 1000000)) s (median create $(awk -F'\t' '$1 == "create" { printf "%.1f", $3 / 1000 }' "$T/cycles.tsv") ms, delete $(awk -F'\t' '$1 == "delete" { printf "%.1f", $3 / 1000 }' "$T/cycles.tsv") ms) |"
 	echo "| phoenix namespaces left | **$left** |"
 	echo "| peak RSS of phoenix create / delete (runtime: a static no-op) | $rss_create / $rss_delete KiB |"
 	echo "| peak RSS of phoenix \`state\` (pass-through; execve keeps the high-water mark) | $rss_pass KiB |"
