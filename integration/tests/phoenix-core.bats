@@ -100,6 +100,24 @@ teardown() {
 	assert_failure
 }
 
+@test "a profile in complain mode: create, start and exec are verified against complain" {
+	write_config '{"complain": ["phoenix-default"]}'
+	make_bundle "$T/b" 'exec sleep 1000'
+	phx run -d --bundle "$T/b" c18
+	ns=$(ns_of c18)
+	assert_equal "$(cat "$AAFS/policy/namespaces/$ns/profiles/"phoenix-default*/mode)" complain
+	pid=$(runc --root "$ROOT" state c18 | jq -r .pid)
+	assert_equal "$(cat /proc/"$pid"/attr/current)" ":$ns:phoenix-default (complain)"
+	# exec's label check follows the profile's mode instead of killing it
+	run phx exec c18 cat /proc/self/attr/current
+	assert_success
+	assert_equal "$(cat "$T/out")" "phoenix-default (complain)"
+	phx exec --detach --pid-file "$T/e.pid" c18 sleep 100
+	assert_equal "$(cat /proc/"$(cat "$T/e.pid")"/attr/current)" ":$ns:phoenix-default (complain)"
+	phx delete --force c18
+	[ -z "$(phx_namespaces)" ]
+}
+
 @test "run in the foreground: exit status returned, namespace reaped afterwards" {
 	make_bundle "$T/b" 'cat /proc/self/attr/current; exit 5'
 	run phx run --bundle "$T/b" c5
