@@ -225,12 +225,14 @@ int ph_state_remove(int dirfd, const char *ns, ph_error_t *err)
 	char name[300];
 	if (snprintf(name, sizeof(name), "%s.json", ns) >= (int)sizeof(name))
 		return ph_error_make(err, ENAMETOOLONG, "state name");
+	/* the init pid file phoenix asked the runtime for, if any (create.c),
+	 * before the record by which gc finds what is left */
+	char pid_name[300];
+	snprintf(pid_name, sizeof(pid_name), "%s.pid", ns);
+	if (unlinkat(dirfd, pid_name, 0) < 0 && errno != ENOENT)
+		return ph_error_make(err, errno, "remove `%s`", pid_name);
 	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
 		return ph_error_make(err, errno, "remove state `%s`", name);
-	/* the init pid file phoenix asked the runtime for, if any (create.c) */
-	snprintf(name, sizeof(name), "%s.pid", ns);
-	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-		return ph_error_make(err, errno, "remove `%s`", name);
 	return 0;
 }
 

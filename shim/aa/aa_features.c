@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "aa_io.h"
+#include "file.h"
 
 #define FEATURES_PREFIX "features."
 #define FEATURES_MAX (1024 * 1024)
@@ -93,23 +94,16 @@ static void remove_other_boots(int dirfd, const char *keep)
 	closedir(d);
 }
 
-/* Write `name` atomically: a temporary file, then rename.  Best effort:
- * a cache that cannot be written only costs the next caller the walk. */
+/* Store the text for the next caller.  Best effort: a cache that cannot
+ * be written only costs the next caller the walk. */
 static void store(int dirfd, const char *name, const char *text, size_t len)
 {
-	char tmp[64];
-	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	bool ok = ph_aa_write_once(fd, text, len) == 0 && fsync(fd) == 0;
-	if (close(fd) < 0)
-		ok = false;
-	if (ok && renameat(dirfd, tmp, dirfd, name) == 0) {
-		remove_other_boots(dirfd, name);
+	ph_error_t err = NULL;
+	if (ph_file_write_atomic(dirfd, name, text, len, 0600, &err) < 0) {
+		ph_error_free(&err);
 		return;
 	}
-	unlinkat(dirfd, tmp, 0);
+	remove_other_boots(dirfd, name);
 }
 
 int ph_aa_features_text(const struct ph_aa_env *env, const char *features_path, int cache_dirfd,

@@ -230,7 +230,8 @@ int ph_aa_ns_has_tasks(const struct ph_aa_env *env, const char *ns, bool *has, p
 		/* One label per process, its thread-group leader's.  A thread
 		 * carries a label of its own only after changing it alone
 		 * (change_profile, change_hat), and that never leaves a
-		 * namespace: a container's threads are in its namespace
+		 * namespace (phoenix-escape.bats shows a change out of it
+		 * refused on the real kernel): a container's threads are in its namespace
 		 * exactly when their leader is, and reading every thread
 		 * would multiply the cost of each delete by the host's
 		 * thread count. */

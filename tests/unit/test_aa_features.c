@@ -28,9 +28,13 @@ static char *features_of(struct sim *s, int dirfd)
 	return text;
 }
 
-static int open_cache(struct sim *s)
+/* AppArmor on, boot BOOT_A, an empty cache directory: its fd. */
+static int setup(struct sim *s)
 {
 	char path[PATH_MAX];
+	sim_init(s);
+	sim_apparmor(s, "unconfined", 0, false, "root");
+	sim_write(s, "proc/sys/kernel/random/boot_id", BOOT_A "\n");
 	sim_mkdir(s, "cache");
 	sim_path(s, path, "cache");
 	chmod(path, 0700);
@@ -40,10 +44,7 @@ static int open_cache(struct sim *s)
 static void test_stored_per_boot(void)
 {
 	struct sim s;
-	sim_init(&s);
-	sim_apparmor(&s, "unconfined", 0, false, "root");
-	sim_write(&s, "proc/sys/kernel/random/boot_id", BOOT_A "\n");
-	int dirfd = open_cache(&s);
+	int dirfd = setup(&s);
 	CHECK(dirfd >= 0);
 
 	/* first call: the tree, flattened by libapparmor, then stored */
@@ -77,10 +78,8 @@ static void test_stored_per_boot(void)
 static void test_untrusted_or_unkeyed(void)
 {
 	struct sim s;
-	sim_init(&s);
-	sim_apparmor(&s, "unconfined", 0, false, "root");
-	sim_write(&s, "proc/sys/kernel/random/boot_id", BOOT_A "\n");
-	int dirfd = open_cache(&s);
+	int dirfd = setup(&s);
+	CHECK(dirfd >= 0);
 
 	/* a group-writable file is not ours: read the tree, replace it */
 	sim_write(&s, "cache/features." BOOT_A, "forged {yes\n}\n");

@@ -72,6 +72,18 @@ static void test_securityfs_not_mounted(void)
 	CHECK(p.apparmorfs != NULL);
 	CHECK(p.caller_kind == PH_CALLER_ROOT_UNCONFINED);
 	ph_aa_probe_release(&p);
+
+	/* The usual place is taken only when statfs says securityfs: a
+	 * directory of another filesystem there leaves it to mountinfo. */
+	s.env.securityfs = NULL;
+	s.env.securityfs_usual = s.sec;
+	CHECK(ph_aa_probe(&s.env, &p, &err) == 0);
+	CHECK(p.securityfs == NULL);
+	ph_aa_probe_release(&p);
+	sim_mountinfo(&s, true);
+	CHECK(ph_aa_probe(&s.env, &p, &err) == 0);
+	CHECK_STR(p.securityfs, s.sec);
+	ph_aa_probe_release(&p);
 	sim_cleanup(&s);
 }
 
