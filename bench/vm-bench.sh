@@ -242,9 +242,15 @@ for ((i = 0; i < parallel; i++)); do
 		</dev/null >/dev/null 2>&1 &
 	pids+=($!)
 done
-par_failed=0
-for p in "${pids[@]}"; do wait "$p" || par_failed=$((par_failed + 1)); done
+par_failed=0 par_errors=''
+for i in "${!pids[@]}"; do
+	wait "${pids[$i]}" && continue
+	par_failed=$((par_failed + 1))
+	# what phoenix said, so that a failure under load can be told apart
+	par_errors+="par$i: $(jq -r 'select(.level=="error") | .msg' "$T/par-$i.log" 2>/dev/null | tail -n 1)"$'\n'
+done
 t1=$(now)
+[[ -z $par_errors ]] || printf 'failed parallel runs:\n%s' "$par_errors" >&2
 par_ns=$(phx_namespaces)
 par_live=$("$runc" --root "$ROOT" list -q | grep -c '^par' || true)
 pids=()
@@ -338,6 +344,7 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	echo "| measure | value |"
 	echo "|---|---|"
 	echo "| failed runs | **$par_failed** of $parallel ($(((t1 - t0) / 1000)) ms for all) |"
+	[[ -z $par_errors ]] || echo "| errors | $(printf '%s' "$par_errors" | tr '\n|' ';/') |"
 	echo "| phoenix namespaces / live containers | $par_ns / $par_live |"
 	echo "| failed deletes | $del_failed ($(((t2 - t1) / 1000)) ms for all) |"
 	echo "| namespaces / containers left after deleting | **$par_left** / $par_live_after |"

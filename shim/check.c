@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "aa_attr.h"
+#include "aa_onexec.h"
 #include "aa_env.h"
 #include "aa_ns.h"
 #include "aa_policy.h"

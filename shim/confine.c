@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "aa_attr.h"
+#include "aa_onexec.h"
 #include "aa_cache.h"
 #include "aa_names.h"
 #include "aa_ns.h"
 #include "aa_policy.h"
+#include "init_pid.h"
 #include "json.h"
 #include "log.h"
 
@@ -119,6 +121,7 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 	c->lockfd = -1;
 	c->id = id;
 	c->root = ph_cli_effective_root(&ctx->cli, ctx->runtime.path);
+	c->runtime_path = ctx->runtime.path;
 	ph_aa_env_default(&c->env);
 	if (ph_aa_probe(&c->env, &c->probe, err) < 0)
 		return ph_error_wrap(err, "probe AppArmor");
@@ -265,16 +268,40 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 	return load_profile(ctx, c, choice->name, false, choice->complain, err);
 }
 
-int ph_confine_enter(void *data, ph_error_t *err)
+int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err)
 {
-	struct ph_confinement *c = data;
+	ph_aa_onexec_init(&c->onexec);
 	if (c->apparmor_off)
 		return 0;
-	if (ph_aa_display_lsm_set(&c->env, err) < 0)
+	if (ph_aa_onexec_plan_display(&c->env, &c->onexec, err) < 0)
 		return -1;
-	if (ph_aa_transition_onexec(&c->env, c->target, c->stack, err) < 0)
+	if (ph_aa_onexec_plan_transition(&c->env, c->target, c->stack, &c->onexec, err) < 0)
 		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
 	return 0;
+}
+
+int ph_confine_enter_apply(void *confinement, int *errnum)
+{
+	const struct ph_confinement *c = confinement;
+	return (int)ph_aa_onexec_apply(&c->onexec, errnum);
+}
+
+int ph_confine_enter_explain(void *confinement, int step, int errnum, ph_error_t *err)
+{
+	const struct ph_confinement *c = confinement;
+	ph_aa_onexec_explain(&c->onexec, (enum ph_aa_onexec_step)step, errnum, err);
+	if (step == PH_AA_ONEXEC_EXEC_OPEN || step == PH_AA_ONEXEC_EXEC_WRITE)
+		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
+	return -1;
+}
+
+int ph_confine_enter(struct ph_confinement *c, ph_error_t *err)
+{
+	if (ph_confine_enter_prepare(c, err) < 0)
+		return -1;
+	int errnum = 0;
+	int step = ph_confine_enter_apply(c, &errnum);
+	return step == 0 ? 0 : ph_confine_enter_explain(c, step, errnum, err);
 }
 
 int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
@@ -359,9 +386,19 @@ bool ph_label_matches(const char *label, const char *mode, const char *ns, const
 	return strcmp(mode, "enforce") == 0;
 }
 
-/* How long a process may still be the runtime's own init, before the
- * execve that applies its profile (see ph_confine_verify_pid). */
+/* How long the container's process may still run the runtime (its init,
+ * before the execve that applies the profile), and how long it may carry
+ * the transition's label when what it runs cannot be told or is already
+ * the container's program (see ph_confine_verify_pid), in milliseconds. */
+#define VERIFY_RUNTIME_MS 60000
 #define VERIFY_SETTLE_MS 5000
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* The label of `pid`; *gone when the process no longer exists. */
 static int read_label(struct ph_confinement *c, pid_t pid, char **label, char **mode, bool *gone,
@@ -393,7 +430,15 @@ int ph_confine_verify_pid(struct ph_confinement *c, pid_t pid, const char *profi
 	 * namespace's unconfined, the label phoenix's transition gave the
 	 * runtime: wait for the execve, a bounded time. */
 	bool planned_unconfined = strcmp(profile, "unconfined") == 0;
-	for (int waited = 0;; waited += 5) {
+	long long started = monotonic_ms();
+	long long other_since = -1; /* first seen running something else */
+	int announced = 0;
+	for (;;) {
+		/* exe before label: a process seen running the runtime and then
+		 * carrying the transition's label had not exec'd at the first
+		 * read.  The reverse order would misread an execve that came
+		 * in between. */
+		enum ph_init_exe exe = ph_pid_exe_kind(c->env.proc, pid, c->runtime_path);
 		cleanup_free char *label = NULL;
 		cleanup_free char *mode = NULL;
 		bool gone = false;
@@ -408,14 +453,34 @@ int ph_confine_verify_pid(struct ph_confinement *c, pid_t pid, const char *profi
 				 mode ? mode : "-");
 			return 0;
 		}
-		bool still_runtime = !planned_unconfined &&
-				     ph_label_matches(label, mode, c->ns, "unconfined", false);
-		if (!still_runtime || waited >= VERIFY_SETTLE_MS)
+		/* Still the runtime's init: wait as long as a loaded machine
+		 * may take to reach the execve.  Running something else: the
+		 * execve switches the mm before it commits the new creds
+		 * (fs/exec.c begin_new_exec), so allow that short window too,
+		 * bounded, as when what it runs cannot be read. */
+		bool carries_transition = !planned_unconfined &&
+					  ph_label_matches(label, mode, c->ns, "unconfined", false);
+		long long now = monotonic_ms();
+		if (exe != PH_INIT_EXE_RUNTIME && other_since < 0)
+			other_since = now;
+		bool may_wait = carries_transition &&
+				(exe == PH_INIT_EXE_RUNTIME ? now - started < VERIFY_RUNTIME_MS
+							    : now - other_since < VERIFY_SETTLE_MS);
+		if (!may_wait && carries_transition && exe == PH_INIT_EXE_RUNTIME)
+			return ph_error_make(
+			    err, ETIMEDOUT,
+			    "process %d still runs %s after %d s: the container's "
+			    "program was not started, its profile `%s` not applied",
+			    (int)pid, c->runtime_path, VERIFY_RUNTIME_MS / 1000, profile);
+		if (!may_wait)
 			return ph_error_make(err, EPERM,
 					     "process %d carries `%s%s%s%s`, not profile `%s` of "
 					     "namespace `%s`",
 					     (int)pid, label, mode ? " (" : "", mode ? mode : "",
 					     mode ? ")" : "", profile, c->ns);
+		if (exe == PH_INIT_EXE_RUNTIME && !announced++)
+			ph_debug("process %d still runs the runtime: waiting for its execve",
+				 (int)pid);
 		struct timespec ts = {0, 5 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "aa_env.h"
+#include "aa_onexec.h"
 #include "aa_probe.h"
 #include "commands.h"
 #include "error.h"
@@ -38,10 +39,12 @@ struct ph_confinement {
 	bool stack;	  /* write `stack` instead of `exec` */
 	const char *root; /* the runtime's state root (scope of the names) */
 	const char *id;
+	const char *runtime_path; /* tells the runtime's init from the container's program */
 	int state_dirfd;
 	int lockfd;
 	bool ns_created; /* created by this command: removed again on failure */
 	bool toplevel;	 /* policy goes through the top-level .replace (user namespace) */
+	struct ph_aa_onexec onexec; /* the writes before the runtime's execve */
 };
 
 /* Probe, decide the transition, name the namespace, open the state dir and
@@ -58,9 +61,18 @@ void ph_confine_release(struct ph_confinement *c);
 int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 		     const struct ph_profile_choice *choice, ph_error_t *err);
 
-/* Runs in the child right before execve(runtime): the pending exec label
- * is per thread and survives only until the next execve. */
-int ph_confine_enter(void *confinement, ph_error_t *err);
+/* The pending exec label is per thread and survives only until the next
+ * execve: it is written by the runtime's child right before its execve.
+ * ph_confine_enter_prepare builds the writes (display LSM, transition) in
+ * phoenix; ph_confine_enter_apply makes them in the vfork child (system
+ * calls only: a step > 0 and *errnum on failure) and
+ * ph_confine_enter_explain turns a failed step into the error. */
+int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err);
+int ph_confine_enter_apply(void *confinement, int *errnum);
+int ph_confine_enter_explain(void *confinement, int step, int errnum, ph_error_t *err);
+
+/* All three in the calling thread, for a runtime phoenix execs itself. */
+int ph_confine_enter(struct ph_confinement *c, ph_error_t *err);
 
 /* Remove the namespace (only when no task still runs in it) and the
  * record.  Idempotent. */

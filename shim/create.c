@@ -31,17 +31,30 @@ struct create_child {
 	const char *bundle_path;
 };
 
-/* In the child, right before execve: the bundle the runtime is about to
- * read must still be the directory phoenix rewrote. */
-static int before_runtime(void *data, ph_error_t *err)
+/* In the vfork child, right before execve (system calls only): the bundle
+ * the runtime is about to read must still be the directory phoenix
+ * rewrote; then the AppArmor writes. */
+#define STEP_BUNDLE_REPLACED 100
+
+static int before_runtime(void *data, int *errnum)
 {
 	struct create_child *cc = data;
 	struct stat a, b;
 	if (fstat(cc->bundle_fd, &a) < 0 || stat(cc->bundle_path, &b) < 0 || a.st_dev != b.st_dev ||
-	    a.st_ino != b.st_ino)
-		return ph_error_make(err, ESTALE, "bundle `%s` was replaced during create",
+	    a.st_ino != b.st_ino) {
+		*errnum = ESTALE;
+		return STEP_BUNDLE_REPLACED;
+	}
+	return ph_confine_enter_apply(cc->confinement, errnum);
+}
+
+static int explain_before_runtime(void *data, int step, int errnum, ph_error_t *err)
+{
+	struct create_child *cc = data;
+	if (step == STEP_BUNDLE_REPLACED)
+		return ph_error_make(err, errnum, "bundle `%s` was replaced during create",
 				     cc->bundle_path);
-	return ph_confine_enter(cc->confinement, err);
+	return ph_confine_enter_explain(cc->confinement, step, errnum, err);
 }
 
 static int annotation(const struct ph_config *conf, struct ph_spec *spec, const char *key,
@@ -276,9 +289,12 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 
 	if (runtime_argv(ctx, &c, &runtime_args, &pid_file, &own_pid_file, err) < 0)
 		goto fail;
+	if (ph_confine_enter_prepare(&c, err) < 0)
+		goto fail;
 	struct create_child cc = {&c, bundle_fd, bundle};
+	struct ph_before_exec before = {before_runtime, explain_before_runtime, &cc};
 	int rstatus = 0;
-	if (ph_runtime_run(&ctx->runtime, runtime_args, before_runtime, &cc, &rstatus, err) < 0)
+	if (ph_runtime_run(&ctx->runtime, runtime_args, &before, &rstatus, err) < 0)
 		goto fail;
 	if (rstatus != 0) {
 		ph_debug("%s exited with status %d: reaping %s", ctx->runtime.name, rstatus, c.ns);

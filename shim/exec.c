@@ -162,8 +162,11 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 		ph_runtime_exec(&ctx->runtime, cli->argv, err);
 		goto fail;
 	}
+	if (ph_confine_enter_prepare(&c, err) < 0)
+		goto fail;
+	struct ph_before_exec before = {ph_confine_enter_apply, ph_confine_enter_explain, &c};
 	int rstatus = 0;
-	if (ph_runtime_run(&ctx->runtime, cli->argv, ph_confine_enter, &c, &rstatus, err) < 0)
+	if (ph_runtime_run(&ctx->runtime, cli->argv, &before, &rstatus, err) < 0)
 		goto fail;
 	if (rstatus == 0 && verify_exec_pid(ctx, &c, &st, cli->pid_file, err) < 0)
 		goto fail;

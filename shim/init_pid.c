@@ -3,10 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* how /proc/<pid>/exe names the memfd copy runc (nsenter/cloned_binary.c)
+ * and crun (the same file, libcrun_rexec) run themselves from */
+#define RUNC_CLONE "/memfd:runc_cloned"
 
 int ph_pid_file_read(const char *path, pid_t *pid, ph_error_t *err)
 {
@@ -64,4 +70,33 @@ int ph_pid_start_time(const char *proc, pid_t pid, unsigned long long *start, ph
 	}
 	*start = strtoull(p + 1, NULL, 10);
 	return 0;
+}
+
+enum ph_init_exe ph_pid_exe_kind(const char *proc, pid_t pid, const char *runtime_path)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/%d/exe", proc, (int)pid);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return PH_INIT_EXE_UNKNOWN;
+	char target[128];
+	ssize_t len = readlink(path, target, sizeof(target) - 1);
+	if (len < 0)
+		return PH_INIT_EXE_UNKNOWN;
+	target[len] = '\0';
+	if (strncmp(target, RUNC_CLONE, strlen(RUNC_CLONE)) == 0)
+		return PH_INIT_EXE_RUNTIME;
+	/* runc 1.2 runs itself from a private overlay mount over its own
+	 * directory: the same path, another inode */
+	if (runtime_path && strcmp(target, runtime_path) == 0)
+		return PH_INIT_EXE_RUNTIME;
+	/* stat, not lstat: the magic link leads to the file the task runs,
+	 * whatever its path looks like from here */
+	struct stat exe;
+	struct stat runtime;
+	if (stat(path, &exe) < 0)
+		return PH_INIT_EXE_UNKNOWN;
+	if (runtime_path && stat(runtime_path, &runtime) == 0 && exe.st_dev == runtime.st_dev &&
+	    exe.st_ino == runtime.st_ino)
+		return PH_INIT_EXE_RUNTIME;
+	return PH_INIT_EXE_OTHER;
 }

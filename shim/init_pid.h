@@ -22,4 +22,19 @@ int ph_pid_file_read(const char *path, pid_t *pid, ph_error_t *err);
  * <proc>/<pid>/stat; 0 when the process is gone. */
 int ph_pid_start_time(const char *proc, pid_t pid, unsigned long long *start, ph_error_t *err);
 
+/* What process `pid` is running right now, told by /proc/<pid>/exe. */
+enum ph_init_exe {
+	PH_INIT_EXE_UNKNOWN, /* gone, or not readable (ptrace policy): no opinion */
+	PH_INIT_EXE_RUNTIME, /* still the runtime: crun's fork, `runc init` or its clone */
+	PH_INIT_EXE_OTHER,   /* the container's own program */
+};
+
+/* Whether `pid` still runs the runtime `runtime_path`: the same file (by
+ * device and inode: Debian's runc 1.1 runs a detached read-only bind
+ * mount of its binary, whose path reads as "/"), the same path (runc 1.2's
+ * private overlay), or the sealed memfd copy runc and crun can re-execute
+ * themselves from ("runc_cloned:/proc/self/exe", against CVE-2019-5736).
+ * Never fails: anything that cannot be read is PH_INIT_EXE_UNKNOWN. */
+enum ph_init_exe ph_pid_exe_kind(const char *proc, pid_t pid, const char *runtime_path);
+
 #endif

@@ -182,66 +182,65 @@ static void restore_signals(const struct sigaction *old)
 		sigaction(forwarded_signals[i], &old[i], NULL);
 }
 
-/* The child reports a before_exec failure as "errno\0message" on a
- * close-on-exec pipe; a successful execve closes the pipe empty. */
-static void child_fail(int fd, ph_error_t e)
+/* What the child reports on its close-on-exec pipe when it does not reach
+ * the runtime: the step of `before` that failed, or STEP_EXEC. */
+struct child_report {
+	int step;
+	int errnum;
+};
+#define STEP_EXEC (-1)
+
+static _Noreturn void child_fail(int fd, int step, int errnum)
 {
-	char buf[4096];
-	int n = snprintf(buf, sizeof(buf), "%d", e ? e->status : 0);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = 0;
-	size_t len = (size_t)n + 1;
-	buf[n] = '\0';
-	if (e) {
-		size_t mlen = strlen(e->msg);
-		if (mlen > sizeof(buf) - len)
-			mlen = sizeof(buf) - len;
-		memcpy(buf + len, e->msg, mlen);
-		len += mlen;
-	}
-	ssize_t w = write(fd, buf, len);
+	struct child_report r = {step, errnum};
+	ssize_t w = write(fd, &r, sizeof(r));
 	(void)w;
 	_exit(127);
 }
 
-int ph_runtime_run(const struct ph_runtime *rt, char **argv, ph_before_exec_fn before_exec,
-		   void *data, int *status, ph_error_t *err)
+/* The runtime's child, between vfork and execve: system calls only. */
+static _Noreturn void child_run(const struct ph_runtime *rt, char **argv,
+				const struct ph_before_exec *before, int report_fd,
+				const struct sigaction *old)
+{
+	restore_signals(old);
+	int errnum = 0;
+	int step = before ? before->apply(before->data, &errnum) : 0;
+	if (step != 0)
+		child_fail(report_fd, step, errnum);
+	/* argv[0] is the parent's too: it reads the report, not argv */
+	argv[0] = rt->path;
+	execve(rt->path, argv, environ);
+	child_fail(report_fd, STEP_EXEC, errno);
+}
+
+int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_before_exec *before,
+		   int *status, ph_error_t *err)
 {
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return ph_error_make(err, errno, "pipe");
 	struct sigaction old[sizeof(forwarded_signals) / sizeof(int)];
 	install_forwarding(old);
-	pid_t pid = fork();
+	char *argv0 = argv[0];
+	/* vfork: the fork of phoenix's address space costs more than the
+	 * whole of what the child does before its execve */
+	pid_t pid = vfork();
+	if (pid == 0)
+		child_run(rt, argv, before, pipefd[1], old);
+	int e = errno;
+	argv[0] = argv0;
+	close(pipefd[1]);
 	if (pid < 0) {
-		int e = errno;
 		restore_signals(old);
 		close(pipefd[0]);
-		close(pipefd[1]);
 		return ph_error_make(err, e, "fork");
 	}
-	if (pid == 0) {
-		ph_error_t cerr = NULL;
-		close(pipefd[0]);
-		restore_signals(old);
-		if (before_exec && before_exec(data, &cerr) < 0)
-			child_fail(pipefd[1], cerr);
-		ph_runtime_exec(rt, argv, &cerr);
-		child_fail(pipefd[1], cerr);
-	}
 	child_pid = pid;
-	close(pipefd[1]);
-	char buf[4096];
-	ssize_t n, total = 0;
-	while ((n = read(pipefd[0], buf + total, sizeof(buf) - 1 - (size_t)total)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		total += n;
-		if ((size_t)total >= sizeof(buf) - 1)
-			break;
-	}
+	struct child_report report = {0, 0};
+	ssize_t n;
+	while ((n = read(pipefd[0], &report, sizeof(report))) < 0 && errno == EINTR)
+		;
 	close(pipefd[0]);
 	int wstatus = 0;
 	pid_t w;
@@ -251,18 +250,12 @@ int ph_runtime_run(const struct ph_runtime *rt, char **argv, ph_before_exec_fn b
 	restore_signals(old);
 	if (w < 0)
 		return ph_error_make(err, errno, "wait for runtime");
-	if (total > 0) {
-		buf[total] = '\0';
-		int e = atoi(buf);
-		const char *msg = buf + strlen(buf) + 1;
-		if (msg > buf + total)
-			msg = "failed before exec";
-		/* the child's message already carries its errno text */
-		ph_error_make(err, 0, "%s", msg);
-		if (err && *err && e > 0)
-			(*err)->status = e;
-		return -1;
-	}
+	if (n == (ssize_t)sizeof(report) && report.step == STEP_EXEC)
+		return ph_error_make(err, report.errnum, "exec runtime `%s`", rt->path);
+	if (n == (ssize_t)sizeof(report) && before != NULL)
+		return before->explain(before->data, report.step, report.errnum, err);
+	if (n != 0)
+		return ph_error_make(err, EIO, "the runtime's child failed before exec");
 	if (WIFEXITED(wstatus))
 		*status = WEXITSTATUS(wstatus);
 	else if (WIFSIGNALED(wstatus))
@@ -280,7 +273,7 @@ int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **o
 	*len = 0;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return ph_error_make(err, errno, "pipe");
-	pid_t pid = fork();
+	pid_t pid = vfork(); /* the child makes system calls only */
 	if (pid < 0) {
 		int e = errno;
 		close(pipefd[0]);

@@ -24,15 +24,25 @@ void ph_runtime_release(struct ph_runtime *rt);
  * Returns only on failure. */
 int ph_runtime_exec(const struct ph_runtime *rt, char **argv, ph_error_t *err);
 
+/* What the runtime's child does right before its execve.  The child is
+ * started with vfork(2): `apply` runs in memory shared with phoenix, so it
+ * may only make system calls (no allocation, no stdio); it returns 0, or a
+ * step number (> 0) and *errnum.  phoenix then calls `explain` with them
+ * to build the error. */
+struct ph_before_exec {
+	int (*apply)(void *data, int *errnum);
+	int (*explain)(void *data, int step, int errnum, ph_error_t *err);
+	void *data;
+};
+
 /* Run the runtime as a child with the same argv and wait for it.
- * `before_exec` (may be NULL) runs in the child right before execve; if it
- * fails the child exits 127 and its error is reported through the pipe.
+ * `before` (may be NULL) runs in the child right before execve; if it
+ * fails the child exits 127 and phoenix returns its explained error.
  * While waiting, SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2/SIGWINCH
  * received by phoenix are forwarded to the child.  *status is the child's
  * exit status (128+signal when killed by a signal, as a shell reports it). */
-typedef int (*ph_before_exec_fn)(void *data, ph_error_t *err);
-int ph_runtime_run(const struct ph_runtime *rt, char **argv, ph_before_exec_fn before_exec,
-		   void *data, int *status, ph_error_t *err);
+int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_before_exec *before,
+		   int *status, ph_error_t *err);
 
 /* Run the runtime with an argument vector of phoenix's own (for `state`,
  * `--version`, `features`), capturing stdout.  stderr is discarded. */

@@ -50,7 +50,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 		return ph_runtime_exec(&ctx->runtime, cli->argv, err);
 	}
 	int rstatus = 0;
-	if (ph_runtime_run(&ctx->runtime, cli->argv, NULL, NULL, &rstatus, err) < 0)
+	if (ph_runtime_run(&ctx->runtime, cli->argv, NULL, &rstatus, err) < 0)
 		goto fail;
 	if (rstatus != 0) {
 		status = rstatus;

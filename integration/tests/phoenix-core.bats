@@ -276,6 +276,10 @@ teardown() {
 	phx --debug create --pid-file "$T/c16.pid" --bundle "$T/b" c16
 	pid=$(cat "$T/c16.pid")
 	jq -e --argjson p "$pid" '.initPid == $p and .initStart > 0' "$T/state"/*-c16.json
+	# until start, the init runs runc itself: Debian's runc 1.1 execs a
+	# read-only bind mount of its binary, detached (readlink shows "/"),
+	# the same inode: what the verification takes for "still the runtime"
+	[ "$(stat -L -c %d:%i "/proc/$pid/exe")" = "$(stat -L -c %d:%i "$(command -v runc)")" ]
 	phx --debug start c16
 	grep -qF "init of c16 from the record: pid $pid" "$T/log"
 	grep -qF "process $pid verified" "$T/log"
@@ -347,6 +351,26 @@ teardown() {
 	ROOT=$T/crun-root run phx run --bundle "$T/b" k1
 	assert_success
 	assert_equal "$(cat "$T/out")" "phoenix-default (enforce)"
+	[ -z "$(phx_namespaces)" ]
+}
+
+@test "an init kept in the runtime past the settle time is waited for, then verified" {
+	# crun's start returns as soon as the init is released; a startContainer
+	# hook (run by the init before its execve) keeps it in crun for 10 s,
+	# longer than a process in any other state may carry the transition
+	write_config '{"runtime": "/usr/bin/crun"}'
+	make_bundle "$T/b" "$PROBE_SCRIPT"
+	jq '.hooks.startContainer = [{"path": "/bin/sleep", "args": ["sleep", "10"]}]' \
+		"$T/b/config.json" >"$T/c" && mv "$T/c" "$T/b/config.json"
+	export ROOT=$T/crun-root
+	phx --debug create --pid-file "$T/k2.pid" --bundle "$T/b" k2
+	pid=$(cat "$T/k2.pid")
+	phx --debug start k2 || { jq -c '[.time,.msg]' "$T/log" >&3; false; }
+	grep -qF "process $pid still runs the runtime: waiting for its execve" "$T/log"
+	grep -qF "process $pid verified: :$(ns_of k2):phoenix-default" "$T/log"
+	wait_file "$T/b/rootfs/ready"
+	assert_equal "$(cat "$T/b/rootfs/label")" "phoenix-default (enforce)"
+	phx delete --force k2
 	[ -z "$(phx_namespaces)" ]
 }
 

@@ -7,7 +7,8 @@
  *   aa_policy.h  compiling and loading policy
  *   aa_cache.h   compiled-policy cache
  *   aa_blob.h    namespace field of compiled policy
- *   aa_attr.h    label reads, exec transitions, display LSM
+ *   aa_attr.h    label reads, attribute paths
+ *   aa_onexec.h  the exec transition and display LSM, written before execve
  *   aa_label.h   labels as the kernel prints them
  *   aa_fault.h   fault injection for tests
  */
@@ -21,6 +22,7 @@
 #include "aa_label.h"
 #include "aa_names.h"
 #include "aa_ns.h"
+#include "aa_onexec.h"
 #include "aa_policy.h"
 #include "aa_probe.h"
 

@@ -12,10 +12,6 @@
 #include "aa_io.h"
 #include "aa_label.h"
 
-/* Longest label phoenix writes; the kernel takes at most a page per
- * procattr write (fs/proc/base.c). */
-#define LABEL_MAX 4000
-
 int ph_aa_attr_layout(const struct ph_aa_env *env, const char *task, const char **subdir,
 		      ph_error_t *err)
 {
@@ -81,68 +77,6 @@ int ph_aa_current_label(const struct ph_aa_env *env, pid_t pid, char **label, ch
 	return 0;
 }
 
-static bool label_well_formed(const char *label)
-{
-	size_t n = strnlen(label, LABEL_MAX + 1);
-	if (n == 0 || n > LABEL_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)label[i];
-		if (c <= ' ' || c == 0x7f)
-			return false;
-	}
-	return true;
-}
-
-static int transition_error(int e, const char *label, bool stack, const char *path, ph_error_t *err)
-{
-	const char *verb = stack ? "stack on" : "transition to";
-	switch (e) {
-	case ENOENT:
-		return ph_error_make(err, e,
-				     "%s `%s`: label `%s` not found in this policy namespace", verb,
-				     label, label);
-	case EACCES:
-	case EPERM:
-		return ph_error_make(
-		    err, e,
-		    "%s `%s` denied: the caller's profile needs `change_profile -> "
-		    "%s%s`",
-		    verb, label, stack ? "&" : "", label);
-	case EINVAL:
-		return ph_error_make(err, e, "%s `%s`: malformed label", verb, label);
-	default:
-		return ph_error_make(err, e, "%s `%s`: write `%s`", verb, label, path);
-	}
-}
-
-int ph_aa_transition_onexec(const struct ph_aa_env *env, const char *label, bool stack,
-			    ph_error_t *err)
-{
-	if (label == NULL || !label_well_formed(label))
-		return ph_error_make(
-		    err, EINVAL,
-		    "transition to `%s`: malformed label (empty, too long, or with "
-		    "whitespace or control characters)",
-		    label ? label : "(null)");
-	cleanup_free char *path = NULL;
-	if (ph_aa_attr_path(env, "thread-self", "exec", &path, err) < 0)
-		return -1;
-	cleanup_free char *cmd = ph_aa_pathf(err, "%s %s", stack ? "stack" : "exec", label);
-	if (cmd == NULL)
-		return -1;
-	int fault = ph_aa_fault(PH_AA_OP_TRANSITION);
-	if (fault != 0)
-		return transition_error(fault, label, stack, path, err);
-	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return ph_error_make(err, errno, "transition to `%s`: open `%s`", label, path);
-	int r = ph_aa_write_once(fd, cmd, strlen(cmd));
-	if (r < 0)
-		return transition_error(-r, label, stack, path, err);
-	return 0;
-}
-
 bool ph_aa_lsm_list_stacked(const char *lsm_list)
 {
 	bool apparmor = false, other = false;
@@ -180,58 +114,5 @@ int ph_aa_display_attr_path(const struct ph_aa_env *env, char **path, ph_error_t
 		if (e != ENOENT)
 			return ph_error_make(err, e, "look for the display LSM interface");
 	}
-	return 0;
-}
-
-/* Upstream kernels keep apparmor, smack and selinux mutually exclusive
- * (the "major" LSMs that own /proc/<pid>/attr); only out-of-tree stacking
- * kernels (Ubuntu's) run them together and add a per-process display
- * LSM, set through /proc/self/attr/display or interface_lsm.  The
- * prctl(PR_LSM_ATTR_SET) of some stacking patch sets exists on no
- * upstream kernel and is not used. */
-int ph_aa_display_lsm_set(const struct ph_aa_env *env, ph_error_t *err)
-{
-	cleanup_free char *securityfs = NULL;
-	if (ph_aa_env_securityfs(env, &securityfs, err) < 0)
-		return ph_error_wrap(err, "set display LSM");
-	if (securityfs == NULL)
-		return 0; /* no LSM list to read: nothing says AppArmor is stacked */
-	cleanup_free char *lsm_path = ph_aa_pathf(err, "%s/lsm", securityfs);
-	if (lsm_path == NULL)
-		return -1;
-	cleanup_free char *lsms = NULL;
-	int r = ph_aa_read_line(lsm_path, &lsms);
-	if (r == -ENOENT)
-		return 0; /* before Linux 5.1 there is no list, and no stacking */
-	if (r < 0)
-		return ph_error_make(err, -r, "set display LSM: read `%s`", lsm_path);
-	if (!ph_aa_lsm_list_stacked(lsms))
-		return 0;
-	cleanup_free char *path = NULL;
-	if (ph_aa_display_attr_path(env, &path, err) < 0)
-		return ph_error_wrap(err, "set display LSM");
-	if (path == NULL)
-		return ph_error_make(
-		    err, ENOTSUP,
-		    "set display LSM: AppArmor is stacked with another major LSM "
-		    "(`%s`) but this kernel has no display LSM interface "
-		    "(/proc/self/attr/interface_lsm or display): it needs a kernel "
-		    "with the LSM stacking patches (as Ubuntu's) or boot without "
-		    "smack/selinux in `lsm=`",
-		    lsms);
-	/* The stacking patches take the display LSM only from the
-	 * thread-group leader, through /proc/self. */
-	if (gettid() != getpid())
-		return ph_error_make(err, EPERM,
-				     "set display LSM: only the thread-group leader may set it "
-				     "(called from thread %d of process %d)",
-				     (int)gettid(), (int)getpid());
-	int fd = PH_AA_CALL(PH_AA_OP_DISPLAY, open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-	if (fd < 0)
-		return ph_error_make(err, errno, "set display LSM: open `%s`", path);
-	r = ph_aa_write_once(fd, "apparmor", strlen("apparmor"));
-	close(fd);
-	if (r < 0)
-		return ph_error_make(err, -r, "set display LSM: write `apparmor` to `%s`", path);
 	return 0;
 }

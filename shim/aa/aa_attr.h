@@ -11,10 +11,7 @@
  * /proc/thread-self.  The pending exec label is per thread, inherited
  * across fork and cleared by exec (security/apparmor/domain.c).
  *
- * libapparmor's aa_change_onexec()/aa_stack_onexec() do the same writes
- * but build the path from a hard-coded "/proc" (and, in 4.x, try the
- * lsm_set_self_attr(2) syscall first), so they cannot be pointed at a
- * simulated tree; phoenix does its own single write here.
+ * The writes phoenix makes before the runtime's execve are in aa_onexec.h.
  */
 #ifndef PHOENIX_AA_ATTR_H
 #define PHOENIX_AA_ATTR_H
@@ -39,12 +36,6 @@ int ph_aa_attr_path(const struct ph_aa_env *env, const char *task, const char *a
 int ph_aa_current_label(const struct ph_aa_env *env, pid_t pid, char **label, char **mode,
 			ph_error_t *err);
 
-/* Ask the kernel to move the calling thread to `label` at its next
- * execve(2): "exec <label>", or "stack <label>" to add `label` to the
- * current confinement.  `label` may name a namespace (":ns:unconfined"). */
-int ph_aa_transition_onexec(const struct ph_aa_env *env, const char *label, bool stack,
-			    ph_error_t *err);
-
 /* Whether the LSM list ("lockdown,capability,smack,apparmor", from
  * <securityfs>/lsm) has another major LSM with process attributes
  * (smack or selinux) besides apparmor. */
@@ -54,11 +45,5 @@ bool ph_aa_lsm_list_stacked(const char *lsm_list);
  * <proc>/self/attr/interface_lsm, or its earlier name
  * <proc>/self/attr/display; NULL when neither exists. */
 int ph_aa_display_attr_path(const struct ph_aa_env *env, char **path, ph_error_t *err);
-
-/* Make AppArmor the LSM behind the shared /proc/<pid>/attr files of this
- * process and its future children, where AppArmor is stacked with smack
- * or selinux.  Nothing to do (0) when it is not.  Must be called by the
- * thread-group leader. */
-int ph_aa_display_lsm_set(const struct ph_aa_env *env, ph_error_t *err);
 
 #endif

@@ -2,6 +2,7 @@
  * write, and the display LSM. */
 #include "aa-fixtures/sim.h"
 #include "aa_attr.h"
+#include "aa_onexec.h"
 #include "aa_probe.h"
 #include "t.h"
 

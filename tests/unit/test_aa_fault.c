@@ -4,6 +4,7 @@
  * -DPHOENIX_FAULT_INJECTION must ignore the variable. */
 #include "aa-fixtures/sim.h"
 #include "aa_attr.h"
+#include "aa_onexec.h"
 #include "aa_cache.h"
 #include "aa_fault.h"
 #include "aa_ns.h"

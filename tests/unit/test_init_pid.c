@@ -70,9 +70,59 @@ static void start_times(void)
 	CHECK(err == NULL);
 }
 
+/* What a process runs, read from the real /proc: this test binary plays
+ * the runtime, a child that exec'd /bin/sleep the container's program. */
+static void exe_kinds(void)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	CHECK(n > 0);
+	self[n > 0 ? n : 0] = '\0';
+	CHECK(ph_pid_exe_kind("/proc", getpid(), self) == PH_INIT_EXE_RUNTIME);
+	CHECK(ph_pid_exe_kind("/proc", getpid(), "/bin/sh") == PH_INIT_EXE_OTHER);
+	CHECK(ph_pid_exe_kind("/proc", getpid(), NULL) == PH_INIT_EXE_OTHER);
+
+	int ready[2];
+	CHECK(pipe(ready) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		fcntl(ready[1], F_SETFD, FD_CLOEXEC);
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	close(ready[1]);
+	char c;
+	CHECK(read(ready[0], &c, 1) == 0); /* closed by the execve */
+	close(ready[0]);
+	CHECK(ph_pid_exe_kind("/proc", pid, self) == PH_INIT_EXE_OTHER);
+	CHECK(ph_pid_exe_kind("/proc", pid, "/bin/sleep") == PH_INIT_EXE_RUNTIME);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* gone: no opinion */
+	CHECK(ph_pid_exe_kind("/proc", pid, self) == PH_INIT_EXE_UNKNOWN);
+
+	/* runc's memfd copy of itself, as /proc shows it: a simulated tree */
+	char dir[] = "/tmp/phoenix-initexe.XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char piddir[128], link[160];
+	snprintf(piddir, sizeof(piddir), "%s/42", dir);
+	snprintf(link, sizeof(link), "%s/exe", piddir);
+	CHECK(mkdir(piddir, 0700) == 0);
+	CHECK(symlink("/memfd:runc_cloned:/proc/self/exe (deleted)", link) == 0);
+	CHECK(ph_pid_exe_kind(dir, 42, "/usr/sbin/runc") == PH_INIT_EXE_RUNTIME);
+	unlink(link);
+	CHECK(symlink("/memfd:other (deleted)", link) == 0);
+	CHECK(ph_pid_exe_kind(dir, 42, "/usr/sbin/runc") == PH_INIT_EXE_UNKNOWN);
+	unlink(link);
+	rmdir(piddir);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	pid_files();
 	start_times();
+	exe_kinds();
 	T_DONE();
 }
