@@ -11,7 +11,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(dirname "$here")
-build=build tools=build-bench alt='' host_rounds=300 vm_rounds=15 cycles=auto budget=300
+build=build tools=build-bench alt='' host_rounds=300 vm_rounds=100 cycles=auto budget=300
 parallel=64 vm_timeout=2400 out='' do_host=1 do_vm=1
 usage() {
 	sed -n '2,10p' "${BASH_SOURCE[0]}" >&2

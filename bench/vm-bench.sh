@@ -25,7 +25,7 @@ set -Eeuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(dirname "$here")
 phoenix='' bench_aa='' bench_exec='' noop=''
-rounds=15 cycles=auto budget=300 parallel=64
+rounds=100 cycles=auto budget=300 parallel=64
 usage() {
 	echo "usage: $0 --phoenix BIN --bench-aa BIN --bench-exec BIN --noop BIN [--rounds N]" \
 		"[--cycles N|auto] [--cycle-budget SECONDS] [--parallel N]" >&2
