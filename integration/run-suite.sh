@@ -3,7 +3,7 @@
 #
 #   integration/run-suite.sh [BATS FILES OR DIRECTORIES...]
 #
-# Prepares the kernel (fetch-kernel.sh), then runs `bats --tap` on the
+# Prepares the kernel (fetch-kernel.sh), then runs `bats --tap --timing` on the
 # given files, by default integration/tests/*.bats, from the top of the
 # checkout.  Each file gets a VM of its own: AppArmor state outlives a test
 # file (loaded profiles, namespaces, and a policy lock that only a reboot
@@ -103,7 +103,7 @@ for f in "${files[@]}"; do
 		start=$SECONDS rc=0
 		{
 			echo "# $name, in a VM of its own"
-			"$here/vm.sh" --timeout "$suite_timeout" -- bats --tap "$f" || rc=$?
+			"$here/vm.sh" --timeout "$suite_timeout" -- bats --tap --timing "$f" || rc=$?
 			echo "# $name: status $rc, $((SECONDS - start)) s"
 		} >"$outdir/$BASHPID.out" 2>&1
 		echo "$rc" >"$outdir/$BASHPID.rc"
