@@ -64,7 +64,7 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 /* The pending exec label is per thread and survives only until the next
  * execve: it is written by the runtime's child right before its execve.
  * ph_confine_enter_prepare builds the writes (display LSM, transition) in
- * phoenix; ph_confine_enter_apply makes them in the vfork child (system
+ * phoenix; ph_confine_enter_apply makes them in the runtime's child (system
  * calls only: a step > 0 and *errnum on failure) and
  * ph_confine_enter_explain turns a failed step into the error. */
 int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err);

@@ -31,7 +31,7 @@ struct create_child {
 	const char *bundle_path;
 };
 
-/* In the vfork child, right before execve (system calls only): the bundle
+/* In the runtime's child, right before execve (system calls only): the bundle
  * the runtime is about to read must still be the directory phoenix
  * rewrote; then the AppArmor writes. */
 #define STEP_BUNDLE_REPLACED 100

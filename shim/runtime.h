@@ -24,11 +24,10 @@ void ph_runtime_release(struct ph_runtime *rt);
  * Returns only on failure. */
 int ph_runtime_exec(const struct ph_runtime *rt, char **argv, ph_error_t *err);
 
-/* What the runtime's child does right before its execve.  The child is
- * started with vfork(2): `apply` runs in memory shared with phoenix, so it
- * may only make system calls (no allocation, no stdio); it returns 0, or a
- * step number (> 0) and *errnum.  phoenix then calls `explain` with them
- * to build the error. */
+/* What the runtime's child does right before its execve.  `apply` makes
+ * system calls only (no allocation, no stdio: everything it needs was
+ * prepared before the fork); it returns 0, or a step number (> 0) and
+ * *errnum.  phoenix then calls `explain` with them to build the error. */
 struct ph_before_exec {
 	int (*apply)(void *data, int *errnum);
 	int (*explain)(void *data, int step, int errnum, ph_error_t *err);

@@ -1,11 +1,11 @@
 /* phoenix: the AppArmor writes a runtime's child makes right before execve.
  *
- * phoenix starts the runtime with vfork(2): until its execve the child
- * shares phoenix's memory and may only make system calls.  So everything
- * that reads, allocates or formats happens before, in phoenix
- * (ph_aa_onexec_plan_*); the child opens and writes the prepared files
- * (ph_aa_onexec_apply) and, when one fails, hands the step and the errno
- * back, for phoenix to explain (ph_aa_onexec_explain).
+ * The child of phoenix that execs the runtime does as little as it can:
+ * everything that reads, allocates or formats happens before the fork, in
+ * phoenix (ph_aa_onexec_plan_*); the child opens and writes the prepared
+ * files (ph_aa_onexec_apply, system calls only) and, when one fails, hands
+ * the step and the errno back, for phoenix to explain
+ * (ph_aa_onexec_explain).
  *
  * The paths name "self" and "thread-self", so they resolve to whichever
  * task applies the plan: the child, which then execs.
@@ -59,7 +59,7 @@ int ph_aa_onexec_plan_display(const struct ph_aa_env *env, struct ph_aa_onexec *
 int ph_aa_onexec_plan_transition(const struct ph_aa_env *env, const char *label, bool stack,
 				 struct ph_aa_onexec *p, ph_error_t *err);
 
-/* Make the planned writes: system calls only, safe between vfork and
+/* Make the planned writes: system calls only, safe between fork and
  * execve.  PH_AA_ONEXEC_OK, or the step that failed with *errnum. */
 enum ph_aa_onexec_step ph_aa_onexec_apply(const struct ph_aa_onexec *p, int *errnum);
 

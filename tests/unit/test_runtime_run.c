@@ -1,4 +1,4 @@
-/* Running the runtime as a vfork child: exit statuses, the step a
+/* Running the runtime as a child: exit statuses, the step a
  * before-exec hook fails at and its explanation, a runtime that cannot be
  * executed, and the argument vector left as it was. */
 #include "runtime.h"
