@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "aa_attr.h"
-#include "aa_onexec.h"
 #include "aa_cache.h"
 #include "aa_names.h"
 #include "aa_ns.h"
+#include "aa_onexec.h"
 #include "aa_policy.h"
 #include "init_pid.h"
 #include "json.h"

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* how /proc/<pid>/exe names the memfd copy runc (nsenter/cloned_binary.c)
- * and crun (the same file, libcrun_rexec) run themselves from */
+/* how /proc/<pid>/exe names the memfd copy runc 1.1 runs itself from
+ * when it cannot bind-mount its binary (nsenter/cloned_binary.c) */
 #define RUNC_CLONE "/memfd:runc_cloned"
 
 int ph_pid_file_read(const char *path, pid_t *pid, ph_error_t *err)
@@ -84,10 +84,6 @@ enum ph_init_exe ph_pid_exe_kind(const char *proc, pid_t pid, const char *runtim
 		return PH_INIT_EXE_UNKNOWN;
 	target[len] = '\0';
 	if (strncmp(target, RUNC_CLONE, strlen(RUNC_CLONE)) == 0)
-		return PH_INIT_EXE_RUNTIME;
-	/* runc 1.2 runs itself from a private overlay mount over its own
-	 * directory: the same path, another inode */
-	if (runtime_path && strcmp(target, runtime_path) == 0)
 		return PH_INIT_EXE_RUNTIME;
 	/* stat, not lstat: the magic link leads to the file the task runs,
 	 * whatever its path looks like from here */

@@ -30,10 +30,13 @@ enum ph_init_exe {
 };
 
 /* Whether `pid` still runs the runtime `runtime_path`: the same file (by
- * device and inode: Debian's runc 1.1 runs a detached read-only bind
- * mount of its binary, whose path reads as "/"), the same path (runc 1.2's
- * private overlay), or the sealed memfd copy runc and crun can re-execute
- * themselves from ("runc_cloned:/proc/self/exe", against CVE-2019-5736).
+ * device and inode: crun's fork, and Debian's runc 1.1, which runs a
+ * detached read-only bind mount of its binary whose path reads as "/"),
+ * or the sealed memfd copy runc 1.1 falls back to where it cannot
+ * bind-mount ("runc_cloned:/proc/self/exe", against CVE-2019-5736).  A
+ * path alone is never trusted (a container's program may have any name);
+ * a program exec'd from a memfd of that name only gets the longer wait
+ * before the label check fails.
  * Never fails: anything that cannot be read is PH_INIT_EXE_UNKNOWN. */
 enum ph_init_exe ph_pid_exe_kind(const char *proc, pid_t pid, const char *runtime_path);
 
