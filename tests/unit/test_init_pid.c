@@ -70,15 +70,13 @@ static void start_times(void)
 	CHECK(err == NULL);
 }
 
-/* What a process runs, read from the real /proc: this test binary plays
- * the runtime, a child that exec'd /bin/sleep the container's program. */
+/* What a process runs, read from the real /proc: a child that exec'd
+ * /bin/sleep, taken for the runtime when the runtime is that file (by
+ * inode: /bin/sleep is reached through the /bin symlink on a merged /usr)
+ * and for the container's program otherwise.  (Not this test process:
+ * under valgrind its executable is valgrind's tool.) */
 static void exe_kinds(void)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	CHECK(n > 0);
-	self[n > 0 ? n : 0] = '\0';
-	CHECK(ph_pid_exe_kind("/proc", getpid(), self) == PH_INIT_EXE_RUNTIME);
 	CHECK(ph_pid_exe_kind("/proc", getpid(), "/bin/sh") == PH_INIT_EXE_OTHER);
 	CHECK(ph_pid_exe_kind("/proc", getpid(), NULL) == PH_INIT_EXE_OTHER);
 
@@ -95,12 +93,12 @@ static void exe_kinds(void)
 	char c;
 	CHECK(read(ready[0], &c, 1) == 0); /* closed by the execve */
 	close(ready[0]);
-	CHECK(ph_pid_exe_kind("/proc", pid, self) == PH_INIT_EXE_OTHER);
+	CHECK(ph_pid_exe_kind("/proc", pid, "/bin/sh") == PH_INIT_EXE_OTHER);
 	CHECK(ph_pid_exe_kind("/proc", pid, "/bin/sleep") == PH_INIT_EXE_RUNTIME);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	/* gone: no opinion */
-	CHECK(ph_pid_exe_kind("/proc", pid, self) == PH_INIT_EXE_UNKNOWN);
+	CHECK(ph_pid_exe_kind("/proc", pid, "/bin/sleep") == PH_INIT_EXE_UNKNOWN);
 
 	/* runc's memfd copy of itself, as /proc shows it: a simulated tree */
 	char dir[] = "/tmp/phoenix-initexe.XXXXXX";
