@@ -8,6 +8,10 @@
  *   mkdir   create the namespace          (ph_aa_ns_create)
  *   load    load NAME from phoenix's compiled cache into it
  *           (ph_aa_policy_load_profile, as create does; must be a hit)
+ *   onexec  (with --noop, between load and rmdir) fork, the child writes
+ *           `exec :<ns>:unconfined` to its exec attribute as phoenix's
+ *           runtime child does (ph_aa_onexec_apply) and execs the no-op,
+ *           which starts in the namespace; compare with `exec`
  *   rmdir   remove the namespace           (ph_aa_ns_remove)
  * then the same load in its two halves, into a fresh namespace:
  *   lookup  the cache key (profile files, kernel features, parser
@@ -36,6 +40,7 @@
 #include "aa_features.h"
 #include "aa_env.h"
 #include "aa_ns.h"
+#include "aa_onexec.h"
 #include "aa_policy.h"
 #include "error.h"
 
@@ -83,8 +88,9 @@ static void report(const char *step, double *s, int n)
 	free(dev);
 }
 
-/* fork + execve argv, wait; exits on failure. */
-static void run(char *const argv[])
+/* fork + (the planned AppArmor writes, if any) + execve argv, wait; exits
+ * on failure. */
+static void run_planned(char *const argv[], const struct ph_aa_onexec *plan)
 {
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -97,6 +103,9 @@ static void run(char *const argv[])
 			dup2(fd, 0);
 			dup2(fd, 1);
 		}
+		int errnum = 0;
+		if (plan && ph_aa_onexec_apply(plan, &errnum) != PH_AA_ONEXEC_OK)
+			_exit(126);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -110,6 +119,11 @@ static void run(char *const argv[])
 		fprintf(stderr, "bench_aa: %s failed (status %d)\n", argv[0], status);
 		exit(1);
 	}
+}
+
+static void run(char *const argv[])
+{
+	run_planned(argv, NULL);
 }
 
 int main(int argc, char **argv)
@@ -178,7 +192,8 @@ int main(int argc, char **argv)
 	double *pa = calloc((size_t)rounds, sizeof(double));
 	double *lk = calloc((size_t)rounds, sizeof(double));
 	double *kl = calloc((size_t)rounds, sizeof(double));
-	if (!mk || !ld || !rm || !ex || !total || !pa || !lk || !kl)
+	double *oe = calloc((size_t)rounds, sizeof(double));
+	if (!mk || !ld || !rm || !ex || !total || !pa || !lk || !kl || !oe)
 		return 2;
 	int n_pa = 0;
 
@@ -203,6 +218,14 @@ int main(int argc, char **argv)
 	if (ph_aa_features_text(&env, features_path, -1, &features, &features_len, &err) < 0)
 		fail("features", &err);
 
+	/* the runtime child's transition into the namespace, planned once */
+	struct ph_aa_onexec plan;
+	char target[128];
+	snprintf(target, sizeof(target), ":%s:unconfined", ns);
+	ph_aa_onexec_init(&plan);
+	if (ph_aa_onexec_plan_transition(&env, target, false, &plan, &err) < 0)
+		fail("plan the transition", &err);
+
 	int every = parser_rounds ? rounds / parser_rounds : 0;
 	for (int r = 0; r < rounds; r++) {
 		double t0 = now_us();
@@ -217,12 +240,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_aa: the cache missed in round %d\n", r);
 			return 1;
 		}
+		if (noop) {
+			char *nargv[] = { (char *)noop, NULL };
+			double o0 = now_us();
+			run_planned(nargv, &plan);
+			oe[r] = now_us() - o0;
+		}
+		double t2b = now_us();
 		if (ph_aa_ns_remove(&env, ns, &err) < 0)
 			fail("rmdir", &err);
 		double t3 = now_us();
 		mk[r] = t1 - t0;
 		ld[r] = t2 - t1;
-		rm[r] = t3 - t2;
+		rm[r] = t3 - t2b;
 		double t4 = t3, t5 = t3;
 		if (noop) {
 			char *nargv[] = { (char *)noop, NULL };
@@ -231,7 +261,7 @@ int main(int argc, char **argv)
 			t5 = now_us();
 			ex[r] = t5 - t4;
 		}
-		total[r] = (t3 - t0) + (t5 - t4);
+		total[r] = (t2 - t0) + (t3 - t2b) + (t5 - t4);
 
 		/* the two halves of the load */
 		char *blob = NULL;
@@ -278,8 +308,10 @@ int main(int argc, char **argv)
 	report("rmdir", rm, rounds);
 	report("lookup", lk, rounds);
 	report("kernel", kl, rounds);
-	if (noop)
+	if (noop) {
 		report("exec", ex, rounds);
+		report("onexec", oe, rounds);
+	}
 	report("floor", total, rounds);
 	report("parser", pa, n_pa);
 	free(mk);
@@ -290,5 +322,6 @@ int main(int argc, char **argv)
 	free(pa);
 	free(lk);
 	free(kl);
+	free(oe);
 	return 0;
 }

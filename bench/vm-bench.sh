@@ -3,12 +3,14 @@
 # (bench/bench.mk does: integration/vm.sh -- bench/vm-bench.sh ...).
 #
 #   bench/vm-bench.sh --phoenix BIN --bench-aa BIN --bench-exec BIN --noop BIN
-#       [--rounds N] [--cycles N|auto] [--cycle-budget SECONDS] [--parallel N]
+#       [--rounds N] [--traced N] [--cycles N|auto] [--cycle-budget SECONDS]
+#       [--parallel N]
 #
 # Prints Markdown on stdout (the guest's files do not reach the host):
 #  1. create + start + delete of a busybox container, through phoenix and
 #     through runc directly, alternating (order swapped every round), each
-#     step timed; phoenix's --debug trace gives its profile load time;
+#     step timed; then traced rounds (--debug), whose `timing:` records
+#     break each of phoenix's commands down by step;
 #  2. the floor, in the same VM: one fork+execve of a static no-op, the
 #     namespace mkdir and rmdir and a cached profile load (bench_aa), and
 #     phoenix's added time as a multiple of it;
@@ -25,10 +27,10 @@ set -Eeuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(dirname "$here")
 phoenix='' bench_aa='' bench_exec='' noop=''
-rounds=100 cycles=auto budget=300 parallel=64
+rounds=100 cycles=auto budget=300 parallel=64 traced=20
 usage() {
 	echo "usage: $0 --phoenix BIN --bench-aa BIN --bench-exec BIN --noop BIN [--rounds N]" \
-		"[--cycles N|auto] [--cycle-budget SECONDS] [--parallel N]" >&2
+		"[--traced N] [--cycles N|auto] [--cycle-budget SECONDS] [--parallel N]" >&2
 	exit 2
 }
 while (($#)); do
@@ -41,6 +43,7 @@ while (($#)); do
 	--cycles) cycles=$2; shift 2 ;;
 	--cycle-budget) budget=$2; shift 2 ;;
 	--parallel) parallel=$2; shift 2 ;;
+	--traced) traced=$2; shift 2 ;;
 	*) usage ;;
 	esac
 done
@@ -174,13 +177,39 @@ for s in create start delete; do
 	paste "$T/phoenix.$s" "$T/runc.$s" | awk '{ print $1 - $2 }' >"$T/added.$s"
 done
 
-# phoenix's own trace: the profile load
+# phoenix's own trace: each command broken down by step (timing.h); the
+# trace's records cost a little, so these rounds are not in the table above
 say "traced rounds (--debug)"
 : >"$T/log-phoenix.json"
-for ((r = 0; r < 5; r++)); do
-	cycle phoenix "d$r" "$T/debug" --debug
+for ((r = 0; r < traced; r++)); do
+	if ((r % 2 == 0)); then
+		cycle phoenix "d$r" "$T/debug" --debug
+		cycle runc "dr$r" "$T/debug-runc"
+	else
+		cycle runc "dr$r" "$T/debug-runc"
+		cycle phoenix "d$r" "$T/debug" --debug
+	fi
+	# the same start and exit for the static no-op, from this shell
+	for _ in 1 2 3; do
+		t0=$(now)
+		"$noop" --root "$ROOT" </dev/null >/dev/null 2>&1
+		t1=$(now)
+		echo $((t1 - t0)) >>"$T/noop.wall"
+	done
 done
 grep -o 'cache hit; [0-9.]* ms' "$T/log-phoenix.json" | awk '{ print $3 * 1000 }' >"$T/trace.load" || true
+# "phoenix: timing: create: parse 0.412 ms" → $T/step.create.parse (µs, one per round)
+jq -r 'select(.level == "debug") | .msg' "$T/log-phoenix.json" |
+	awk -v dir="$T" '$2 == "timing:" { c = $3; sub(":", "", c); print $5 * 1000 >> (dir "/step." c "." $4) }'
+# the exec of phoenix itself and its exit: the command's time seen from
+# outside minus phoenix's own total, round by round
+for s in create start delete; do
+	[[ -s $T/step.$s.total ]] || {
+		echo "vm-bench: no timing records for $s in the --debug trace" >&2
+		exit 1
+	}
+	paste "$T/debug.$s" "$T/step.$s.total" | awk '{ print $1 - $2 }' >"$T/step.$s.exec"
+done
 
 # ---- 2 + 3. the floor, and cache against parser --------------------------------
 say "floor: mkdir, cached load, rmdir, static exec (bench_aa)"
@@ -299,9 +328,10 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	echo
 	echo "| work | median | p10–p90 |"
 	echo "|---|---:|---:|"
-	for s in exec mkdir load lookup kernel rmdir; do
+	for s in exec onexec mkdir load lookup kernel rmdir; do
 		case $s in
 		exec) label="fork+execve of a static no-op" ;;
+		onexec) label="… with the transition written before the execve (into the namespace)" ;;
 		mkdir) label="namespace mkdir" ;;
 		load) label="cached profile load (ph_aa_policy_load_profile)" ;;
 		lookup) label="… of which cache key + read" ;;
@@ -315,6 +345,76 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	echo
 	echo "phoenix's added time per cycle: **$added ms** = **$(awk -v a="$added" -v f="$floor" 'BEGIN { printf "%.2f", a / f }')×** the floor"
 	echo "(target ≤ 1.25×)."
+	echo
+	echo "#### Where it goes: phoenix's commands by step ($traced traced rounds, --debug)"
+	echo
+	echo "Median ms of each step as phoenix's \`timing:\` trace records report it (shim/timing.h);"
+	echo "\"exec of phoenix + exit\" is the command's time seen from outside minus phoenix's total."
+	echo
+	echo "| step | create | start | delete |"
+	echo "|---|---:|---:|---:|"
+	for st in exec startup parse choose probe lock record namespace load rewrite plan runtime init-pid verify reap total; do
+		case $st in
+		exec) label="exec of phoenix + exit" ;;
+		startup) label="startup: command line, config, runtime lookup" ;;
+		parse) label="parse config.json" ;;
+		choose) label="choose the profile; caps and seccomp checks" ;;
+		probe) label="probe AppArmor (securityfs, label, stacking)" ;;
+		lock) label="namespace name, state directory, lock" ;;
+		record) label="state record (create: fsync'd write; others: read)" ;;
+		namespace) label="namespace mkdir" ;;
+		load) label="profile load (cache)" ;;
+		rewrite) label="rewrite config.json (apparmorProfile, hook)" ;;
+		plan) label="plan the transition" ;;
+		runtime) label="runtime: fork, transition write, runc's own work" ;;
+		init-pid) label="record the init pid" ;;
+		verify) label="label check of the started process" ;;
+		reap) label="namespace rmdir, record removed" ;;
+		total) label="**total inside phoenix**" ;;
+		esac
+		row="| $label"
+		for s in create start delete; do
+			if [[ -s $T/step.$s.$st ]]; then row+=" | $(med "$T/step.$s.$st")"; else row+=" | –"; fi
+		done
+		echo "$row |"
+	done
+	row="| a static no-op run from this shell (fork, execve, exit, wait: compare with the first row)"
+	for s in create start delete; do row+=" | $(med "$T/noop.wall")"; done
+	echo "$row |"
+	row="| runc alone, in the same rounds"
+	for s in create start delete; do row+=" | $(med "$T/debug-runc.$s")"; done
+	echo "$row |"
+	echo
+	echo "The added time put together from these medians (ms): each part is steadier than the"
+	echo "per-round difference of two ~0.8 s cycles above.  The shell's fork and exec of phoenix"
+	echo "stand in for its fork and exec of runc (the first row: what phoenix costs beyond them);"
+	echo "phoenix's own fork and exec of runc, with the transition, is bench_aa's measure of it."
+	echo
+	echo "| part | create | start | delete | cycle |"
+	echo "|---|---:|---:|---:|---:|"
+	nw=$(med "$T/noop.wall")
+	onexec=$(aa onexec)
+	# compose LABEL EXPR: EXPR of the medians e (exec of phoenix + exit), t (total),
+	# r (runtime), a (runc alone), n (no-op from the shell), o (bench_aa's onexec)
+	compose() {
+		local label=$1 expr=$2 s vals=() sum=0 v
+		for s in create start delete; do
+			v=$(awk -v e="$(med "$T/step.$s.exec")" -v t="$(med "$T/step.$s.total")" \
+				-v r="$(med "$T/step.$s.runtime")" -v a="$(med "$T/debug-runc.$s")" -v n="$nw" \
+				-v o="$onexec" "BEGIN { printf \"%.1f\", $expr }")
+			vals+=("$v")
+			sum=$(awk -v x="$sum" -v y="$v" 'BEGIN { printf "%.1f", x + y }')
+		done
+		echo "| $label | ${vals[0]} | ${vals[1]} | ${vals[2]} | $sum |"
+		composed=$sum
+	}
+	compose "phoenix's start and exit beyond a static no-op's" "e - n"
+	compose "phoenix's own steps (total minus the runtime's run)" "t - r"
+	compose "phoenix's fork and exec of runc, with the transition (bench_aa)" "o"
+	compose "the rest: runc's own run under phoenix against alone" "r - a + n - o"
+	compose "**added by phoenix**" "e + t - a"
+	echo
+	echo "Put together this way phoenix adds **$composed ms** per cycle = **$(awk -v a="$composed" -v f="$floor" 'BEGIN { printf "%.2f", a / f }')×** the floor (target ≤ 1.25×)."
 	echo
 	echo "#### Profile load: phoenix's compiled cache against apparmor_parser every time"
 	echo

@@ -19,6 +19,7 @@
 #include "init_pid.h"
 #include "json.h"
 #include "log.h"
+#include "timing.h"
 
 int ph_validate_id(const char *id, ph_error_t *err)
 {
@@ -123,9 +124,12 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 	c->root = ph_cli_effective_root(&ctx->cli, ctx->runtime.path);
 	c->runtime_path = ctx->runtime.path;
 	ph_aa_env_default(&c->env);
-	if (ph_aa_probe(&c->env, &c->probe, err) < 0)
+	/* start and delete find, verify and remove; only create and exec
+	 * need the caller's label and the kernel's features */
+	if ((confining ? ph_aa_probe : ph_aa_probe_basic)(&c->env, &c->probe, err) < 0)
 		return ph_error_wrap(err, "probe AppArmor");
 	c->probed = true;
+	ph_timing_mark("probe");
 	/* found once: later steps need not look for it again */
 	c->env.securityfs = c->probe.securityfs;
 	const char *why = unusable_reason(&c->probe);
@@ -152,7 +156,7 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 		return ph_error_make(err, ENOTSUP,
 				     "crun skips AppArmor when "
 				     "/sys/module/apparmor/parameters/enabled is not Y");
-	if (choose_transition(ctx, c, err) < 0)
+	if (confining && choose_transition(ctx, c, err) < 0)
 		return -1;
 	if (ph_aa_ns_name(c->root, id, c->ns, sizeof(c->ns), err) < 0)
 		return -1;
@@ -161,6 +165,7 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 		return -1;
 	if (ph_state_lock(c->state_dirfd, c->ns, &c->lockfd, err) < 0)
 		return -1;
+	ph_timing_mark("lock");
 	ph_debug("container %s: namespace %s, transition `%s %s`, caller `%s`", id, c->ns,
 		 c->stack ? "stack" : "exec", c->target, c->probe.label ? c->probe.label : "?");
 	return 0;
@@ -219,6 +224,7 @@ static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const 
 				      toplevel, complain, &hit, err) < 0)
 		return ph_error_wrap(err, "load into namespace `%s`", c->ns);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ph_timing_mark("load");
 	ph_debug("profile %s%s loaded into %s%s (compiled policy: cache %s; %.3f ms)", name,
 		 complain ? " (complain)" : "", c->ns,
 		 toplevel ? " through the top-level .replace" : "", hit ? "hit" : "miss",
@@ -263,6 +269,7 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 		ph_debug("reusing leftover namespace %s", c->ns);
 	}
 	c->ns_created = true;
+	ph_timing_mark("namespace");
 	if (choice->unconfined)
 		return 0;
 	return load_profile(ctx, c, choice->name, false, choice->complain, err);
@@ -273,7 +280,7 @@ int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err)
 	ph_aa_onexec_init(&c->onexec);
 	if (c->apparmor_off)
 		return 0;
-	if (ph_aa_onexec_plan_display(&c->env, &c->onexec, err) < 0)
+	if (ph_aa_onexec_plan_display_probed(&c->probe, &c->onexec, err) < 0)
 		return -1;
 	if (ph_aa_onexec_plan_transition(&c->env, c->target, c->stack, &c->onexec, err) < 0)
 		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
@@ -338,6 +345,7 @@ int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 	c->ns_created = false;
 	if (c->state_dirfd >= 0 && ph_state_remove(c->state_dirfd, c->ns, err) < 0)
 		return -1;
+	ph_timing_mark("reap");
 	ph_debug("namespace %s removed", c->ns);
 	return 0;
 }

@@ -51,7 +51,8 @@ struct ph_confinement {
  * lock the container.  When AppArmor cannot be used and the config allows
  * it, sets c->apparmor_off (after a loud warning) and returns 0.  Commands
  * that only clean up or observe (delete, start) pass `confining` false:
- * without AppArmor they have nothing to do and just hand over. */
+ * without AppArmor they have nothing to do and just hand over; they probe
+ * only what they need (ph_aa_probe_basic) and choose no transition. */
 int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 		       struct ph_confinement *c, ph_error_t *err);
 void ph_confine_release(struct ph_confinement *c);

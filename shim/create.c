@@ -24,6 +24,7 @@
 #include "seccomp_default.h"
 #include "seccomp_validate.h"
 #include "spec.h"
+#include "timing.h"
 
 struct create_child {
 	struct ph_confinement *confinement;
@@ -109,9 +110,10 @@ static int harden(struct ph_context *ctx, struct ph_spec *spec, const char **cap
 	return 0;
 }
 
-static int save_state(struct ph_context *ctx, struct ph_confinement *c,
-		      const struct ph_profile_choice *choice, const char *bundle,
-		      const char *caps_annotation, ph_error_t *err)
+/* The container's record (state.h); its strings are borrowed. */
+static struct ph_container_state record_of(struct ph_context *ctx, struct ph_confinement *c,
+					   const struct ph_profile_choice *choice,
+					   const char *bundle, const char *caps_annotation)
 {
 	struct ph_container_state st = {
 	    .id = (char *)c->id,
@@ -124,34 +126,30 @@ static int save_state(struct ph_context *ctx, struct ph_confinement *c,
 	    .caps = (char *)caps_annotation,
 	    .created = (long long)time(NULL),
 	};
-	return ph_state_save(c->state_dirfd, &st, err);
+	return st;
 }
 
 /* Keep the init pid of a created container in its record, so that `start`
  * can verify it without running the runtime (init_pid.h).  Best effort:
  * without it, start asks the runtime. */
-static void record_init_pid(struct ph_confinement *c, const char *pid_file)
+static void record_init_pid(struct ph_confinement *c, struct ph_container_state *record,
+			    const char *pid_file)
 {
 	ph_error_t err = NULL;
 	pid_t pid = 0;
 	unsigned long long start = 0;
-	bool found = false;
-	struct ph_container_state st = {0};
 	if (ph_pid_file_read(pid_file, &pid, &err) < 0 || pid <= 0 ||
-	    ph_pid_start_time(c->env.proc, pid, &start, &err) < 0 || start == 0 ||
-	    ph_state_load(c->state_dirfd, c->ns, &st, &found, &err) < 0 || !found)
+	    ph_pid_start_time(c->env.proc, pid, &start, &err) < 0 || start == 0)
 		goto out;
-	st.init_pid = pid;
-	st.init_start = start;
-	if (ph_state_save(c->state_dirfd, &st, &err) == 0)
+	record->init_pid = pid;
+	record->init_start = start;
+	if (ph_state_save(c->state_dirfd, record, &err) == 0)
 		ph_debug("init of %s: pid %d (start time %llu)", c->id, (int)pid, start);
 out:
 	if (err != NULL) {
 		ph_debug("init pid of %s not recorded: %s", c->id, err->msg);
 		ph_error_free(&err);
 	}
-	if (found)
-		ph_container_state_release(&st);
 }
 
 /* The runtime's command line.  When the caller passed no --pid-file and
@@ -239,11 +237,13 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	c.lockfd = c.state_dirfd = -1;
 	if (ph_spec_load(bundle_fd, "config.json", "config.json", &spec, err) < 0)
 		goto fail;
+	ph_timing_mark("parse");
 	if (choose(ctx, spec, &choice, err) < 0)
 		goto fail;
 	const char *caps_annotation = NULL;
 	if (harden(ctx, spec, &caps_annotation, err) < 0)
 		goto fail;
+	ph_timing_mark("choose");
 	if (ph_confine_prepare(ctx, cli->id, true, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
@@ -275,9 +275,11 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 
 	/* the record comes first, so that `phoenix gc` finds every namespace
 	 * phoenix made, even when it is killed right after mkdir */
-	if (save_state(ctx, &c, &choice, bundle, caps_annotation, err) < 0)
+	struct ph_container_state record = record_of(ctx, &c, &choice, bundle, caps_annotation);
+	if (ph_state_save(c.state_dirfd, &record, err) < 0)
 		goto fail;
 	recorded = true;
+	ph_timing_mark("record");
 	if (ph_confine_setup(ctx, &c, &choice, err) < 0)
 		goto fail;
 	if (ph_spec_set_apparmor_profile(spec, choice.name, err) < 0)
@@ -286,16 +288,19 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 		goto fail;
 	if (ph_spec_save(spec, err) < 0)
 		goto fail;
+	ph_timing_mark("rewrite");
 
 	if (runtime_argv(ctx, &c, &runtime_args, &pid_file, &own_pid_file, err) < 0)
 		goto fail;
 	if (ph_confine_enter_prepare(&c, err) < 0)
 		goto fail;
+	ph_timing_mark("plan");
 	struct create_child cc = {&c, bundle_fd, bundle};
 	struct ph_before_exec before = {before_runtime, explain_before_runtime, &cc};
 	int rstatus = 0;
 	if (ph_runtime_run(&ctx->runtime, runtime_args, &before, &rstatus, err) < 0)
 		goto fail;
+	ph_timing_mark("runtime");
 	if (rstatus != 0) {
 		ph_debug("%s exited with status %d: reaping %s", ctx->runtime.name, rstatus, c.ns);
 		goto reap_with_status;
@@ -308,8 +313,10 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 			goto done;
 		goto reap_with_status;
 	}
-	if (ctx->cli.command == PH_CMD_CREATE && ctx->config.verify && pid_file)
-		record_init_pid(&c, pid_file);
+	if (ctx->cli.command == PH_CMD_CREATE && ctx->config.verify && pid_file) {
+		record_init_pid(&c, &record, pid_file);
+		ph_timing_mark("init-pid");
+	}
 	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify &&
 	    verify_started(ctx, &c, &choice, pid_file, err) < 0) {
 		ph_error_t kerr = NULL;
@@ -329,6 +336,8 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 		ph_error_wrap(err, "confinement check failed, container killed");
 		goto fail;
 	}
+	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify)
+		ph_timing_mark("verify");
 done:
 	status = 0;
 	goto out;

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "confine.h"
 #include "log.h"
+#include "timing.h"
 
 int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err)
 {
@@ -27,6 +28,7 @@ int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err)
 	int rstatus = 0;
 	if (ph_runtime_run(&ctx->runtime, cli->argv, NULL, &rstatus, err) < 0)
 		goto fail;
+	ph_timing_mark("runtime");
 	if (rstatus != 0) {
 		/* reap only what the runtime no longer knows */
 		pid_t pid;

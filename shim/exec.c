@@ -20,6 +20,7 @@
 #include "init_pid.h"
 #include "log.h"
 #include "spec.h"
+#include "timing.h"
 
 /* The profile an exec request maps to must be the container's. */
 static int check_request(struct ph_context *ctx, const struct ph_container_state *st,
@@ -134,6 +135,7 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	bool found = false;
 	if (ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)
 		goto fail;
+	ph_timing_mark("record");
 	if (!found) {
 		ph_error_make(err, ENOENT,
 			      "container `%s` was not created through phoenix (no record in %s): "
@@ -154,6 +156,7 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	}
 	if (proc && rewrite_process_file(ctx, &st, proc, err) < 0)
 		goto fail;
+	ph_timing_mark("rewrite");
 	bool verify = ctx->config.verify && cli->detach && cli->pid_file;
 	/* the lock is close-on-exec: the runtime does not hold it */
 	if (!verify) {
@@ -164,12 +167,15 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	}
 	if (ph_confine_enter_prepare(&c, err) < 0)
 		goto fail;
+	ph_timing_mark("plan");
 	struct ph_before_exec before = {ph_confine_enter_apply, ph_confine_enter_explain, &c};
 	int rstatus = 0;
 	if (ph_runtime_run(&ctx->runtime, cli->argv, &before, &rstatus, err) < 0)
 		goto fail;
+	ph_timing_mark("runtime");
 	if (rstatus == 0 && verify_exec_pid(ctx, &c, &st, cli->pid_file, err) < 0)
 		goto fail;
+	ph_timing_mark("verify");
 	status = rstatus;
 	goto out;
 fail:

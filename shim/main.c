@@ -17,13 +17,29 @@
 #include "error.h"
 #include "log.h"
 #include "runtime.h"
+#include "timing.h"
 
 static int dispatch(struct ph_context *ctx, ph_error_t *err)
 {
 	struct ph_cli *cli = &ctx->cli;
 	if (cli->command == PH_CMD_NONE && cli->version)
 		return ph_cmd_version(ctx, err);
-	switch (cli->command_help ? PH_CMD_UNKNOWN : cli->command) {
+	enum ph_command cmd = cli->command_help ? PH_CMD_UNKNOWN : cli->command;
+	switch (cmd) {
+	case PH_CMD_CREATE:
+	case PH_CMD_RUN:
+	case PH_CMD_RESTORE:
+	case PH_CMD_EXEC:
+	case PH_CMD_START:
+	case PH_CMD_DELETE:
+		/* the container lifecycle: its steps are timed (timing.h) */
+		ph_timing_command(cli->command_name);
+		ph_timing_mark("startup");
+		break;
+	default:
+		break;
+	}
+	switch (cmd) {
 	case PH_CMD_CREATE:
 	case PH_CMD_RUN:
 	case PH_CMD_RESTORE:
@@ -56,6 +72,7 @@ int main(int argc, char **argv)
 	ph_error_t err = NULL;
 	int status = 1;
 
+	ph_timing_begin();
 	memset(&ctx, 0, sizeof(ctx));
 	if (ph_cli_parse(argc, argv, &ctx.cli, &err) < 0) {
 		ph_log_setup(&ctx.cli); /* whatever --log was read before the error */
@@ -69,6 +86,7 @@ int main(int argc, char **argv)
 	if (ph_runtime_find(ctx.config.runtime, &ctx.runtime, &err) < 0)
 		goto fail;
 	status = dispatch(&ctx, &err);
+	ph_timing_end();
 	if (status >= 0)
 		goto out;
 fail:

@@ -16,28 +16,47 @@ extern char **environ;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static bool same_file(const char *a, const char *b)
+/* phoenix's own executable, as (device, inode) pairs: the kernel's
+ * /proc/self/exe and the file the link names.  Both count: under valgrind
+ * the former is the tool's binary and only readlink() (which valgrind
+ * intercepts) gives phoenix's.  Read once per process. */
+static struct {
+	bool read;
+	int n;
+	dev_t dev[2];
+	ino_t ino[2];
+} self_ids;
+
+static void self_ids_add(const char *path)
 {
-	struct stat sa, sb;
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
-		return false;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return;
+	for (int i = 0; i < self_ids.n; i++)
+		if (self_ids.dev[i] == st.st_dev && self_ids.ino[i] == st.st_ino)
+			return;
+	self_ids.dev[self_ids.n] = st.st_dev;
+	self_ids.ino[self_ids.n] = st.st_ino;
+	self_ids.n++;
 }
 
-/* Whether `path` is phoenix's own executable.  Both the kernel's
- * /proc/self/exe and the path it names are compared: under valgrind, the
- * former is the tool's binary and only readlink() (which valgrind
- * intercepts) gives phoenix's. */
-static bool same_file_as_self(const char *path)
+/* Whether the file `st` describes is phoenix's own executable. */
+static bool is_self(const struct stat *st)
 {
-	if (same_file("/proc/self/exe", path))
-		return true;
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return false;
-	self[n] = '\0';
-	return same_file(self, path);
+	if (!self_ids.read) {
+		self_ids.read = true;
+		self_ids_add("/proc/self/exe");
+		char self[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n > 0) {
+			self[n] = '\0';
+			self_ids_add(self);
+		}
+	}
+	for (int i = 0; i < self_ids.n; i++)
+		if (self_ids.dev[i] == st->st_dev && self_ids.ino[i] == st->st_ino)
+			return true;
+	return false;
 }
 
 static int set_runtime(struct ph_runtime *rt, const char *path, ph_error_t *err)
@@ -50,7 +69,7 @@ static int set_runtime(struct ph_runtime *rt, const char *path, ph_error_t *err)
 		free(resolved);
 		return ph_error_make(err, EACCES, "runtime `%s` is not an executable file", path);
 	}
-	if (same_file_as_self(resolved)) {
+	if (is_self(&st)) {
 		free(resolved);
 		return ph_error_make(err, ELOOP,
 				     "runtime `%s` is phoenix itself: set PHOENIX_RUNTIME or the "
@@ -86,7 +105,8 @@ static int search_path(const char *name, char **found)
 		if (snprintf(candidate, sizeof(candidate), "%s/%s", *dir ? dir : ".", name) >=
 		    (int)sizeof(candidate))
 			continue;
-		if (access(candidate, X_OK) != 0 || same_file_as_self(candidate))
+		struct stat st;
+		if (access(candidate, X_OK) != 0 || stat(candidate, &st) < 0 || is_self(&st))
 			continue;
 		*found = strdup(candidate);
 		ret = *found ? 0 : -ENOMEM;

@@ -9,6 +9,7 @@
 #include "confine.h"
 #include "init_pid.h"
 #include "log.h"
+#include "timing.h"
 
 /* The init pid create recorded, when that process is still the same one
  * (its start time matches: the pid was not reused). */
@@ -44,6 +45,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	bool found = false;
 	if (!c.apparmor_off && ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)
 		goto fail;
+	ph_timing_mark("record");
 	if (!found) {
 		/* not a container phoenix confined: plain pass-through */
 		ph_confine_release(&c);
@@ -52,6 +54,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	int rstatus = 0;
 	if (ph_runtime_run(&ctx->runtime, cli->argv, NULL, &rstatus, err) < 0)
 		goto fail;
+	ph_timing_mark("runtime");
 	if (rstatus != 0) {
 		status = rstatus;
 		goto out;
@@ -83,6 +86,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 		ph_error_wrap(err, "confinement check failed, container killed");
 		goto fail;
 	}
+	ph_timing_mark("verify");
 	status = 0;
 	goto out;
 fail:

@@ -262,7 +262,7 @@ static int cache_read(const struct cache_req *req, const char *name, char **blob
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
 	    st.st_size == 0)
 		return 0; /* not ours, or empty: compile anew and replace it */
-	int r = ph_aa_read_fd(fd, BLOB_MAX, blob, len);
+	int r = ph_aa_read_fd_sized(fd, BLOB_MAX, (size_t)st.st_size, blob, len);
 	if (r < 0)
 		return ph_error_make(err, -r, "read cached policy `%s/%s`", req->cache_dir, name);
 	*found = true;

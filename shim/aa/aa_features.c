@@ -51,7 +51,7 @@ static int read_stored(int dirfd, const char *name, char **text, size_t *len)
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
 	    st.st_size == 0)
 		return 0;
-	return ph_aa_read_fd(fd, FEATURES_MAX, text, len);
+	return ph_aa_read_fd_sized(fd, FEATURES_MAX, (size_t)st.st_size, text, len);
 }
 
 /* libapparmor's walk of the tree, flattened into text. */

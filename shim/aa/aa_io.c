@@ -26,7 +26,14 @@ char *ph_aa_pathf(ph_error_t *err, const char *fmt, ...)
 
 int ph_aa_read_fd(int fd, size_t max, char **out, size_t *len)
 {
+	return ph_aa_read_fd_sized(fd, max, 0, out, len);
+}
+
+int ph_aa_read_fd_sized(int fd, size_t max, size_t expected, char **out, size_t *len)
+{
 	size_t size = 0, cap = 512;
+	if (expected >= cap)
+		cap = expected < max ? expected + 2 : max + 1;
 	char *buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;

@@ -18,6 +18,10 @@ char *ph_aa_pathf(ph_error_t *err, const char *fmt, ...) __attribute__((format(p
 /* Read all of `fd` (at most `max` bytes, else -EFBIG) into a NUL-terminated
  * heap buffer.  *len excludes the NUL. */
 int ph_aa_read_fd(int fd, size_t max, char **out, size_t *len);
+/* The same with the size the caller expects (a regular file's st_size):
+ * the buffer starts that large, so that the file takes one read and the
+ * one that sees its end. */
+int ph_aa_read_fd_sized(int fd, size_t max, size_t expected, char **out, size_t *len);
 
 /* Open `path` (O_NOFOLLOW on the last component) and read it all. */
 int ph_aa_read_file(const char *path, size_t max, char **out, size_t *len);

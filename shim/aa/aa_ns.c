@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -172,9 +174,10 @@ static int task_in_ns(const struct ph_aa_env *env, const char *task, const char 
 		      const char *ns, bool *in, ph_error_t *err)
 {
 	*in = false;
-	cleanup_free char *path = ph_aa_pathf(err, "%s/%s/%s/current", env->proc, task, layout);
-	if (path == NULL)
-		return -1;
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s/%s/%s/current", env->proc, task, layout) >=
+	    (int)sizeof(path))
+		return ph_error_make(err, ENAMETOOLONG, "read the label of task %s", task);
 	cleanup_close int fd =
 	    PH_AA_CALL(PH_AA_OP_NS_TASKS, open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 	if (fd < 0) {
@@ -185,12 +188,37 @@ static int task_in_ns(const struct ph_aa_env *env, const char *task, const char 
 		return ph_error_make(err, errno, "read the label of task %s: open `%s`", task,
 				     path);
 	}
-	cleanup_free char *text = NULL;
-	int r = ph_aa_read_fd(fd, 64 * 1024, &text, NULL);
-	if (r == -ENOENT || r == -ESRCH || r == -EACCES)
+	/* One read: the kernel hands over the whole label at once
+	 * (proc_pid_attr_read(), simple_read_from_buffer()); only a label
+	 * that fills the buffer is read again, whole.  This runs for every
+	 * process on the host at each delete. */
+	char buf[4096];
+	ssize_t n;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == ENOENT || errno == ESRCH || errno == EACCES))
 		return 0;
-	if (r < 0)
-		return ph_error_make(err, -r, "read the label of task %s: read `%s`", task, path);
+	if (n < 0)
+		return ph_error_make(err, errno, "read the label of task %s: read `%s`", task,
+				     path);
+	buf[n] = '\0';
+	cleanup_free char *long_text = NULL;
+	const char *text = buf;
+	if ((size_t)n == sizeof(buf) - 1) {
+		cleanup_close int again = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		int r = again < 0 ? -errno : ph_aa_read_fd(again, 64 * 1024, &long_text, NULL);
+		if (r == -ENOENT || r == -ESRCH || r == -EACCES)
+			return 0;
+		if (r < 0)
+			return ph_error_make(err, -r, "read the label of task %s: read `%s`", task,
+					     path);
+		text = long_text;
+	}
+	/* a label in `ns` names it: most tasks are told apart without
+	 * parsing */
+	if (strstr(text, ns) == NULL)
+		return 0;
 	cleanup_free char *label = NULL, *mode = NULL;
 	if (ph_aa_label_split(text, &label, &mode, err) < 0)
 		return ph_error_wrap(err, "read the label of task %s", task);

@@ -26,6 +26,39 @@ static int copy_path(char *dst, const char *src, const char *what, ph_error_t *e
 	return 0;
 }
 
+/* The display-LSM write from the facts: the LSM list (NULL: none; its read
+ * failed with lsm_errno when not 0) and the display attribute's path. */
+static int plan_display(const char *lsm_path, const char *lsms, int lsm_errno,
+			const char *display_attr, struct ph_aa_onexec *p, ph_error_t *err)
+{
+	if (lsm_errno != 0)
+		return ph_error_make(err, lsm_errno, "set display LSM: read `%s`", lsm_path);
+	if (lsms == NULL || !ph_aa_lsm_list_stacked(lsms))
+		return 0;
+	if (display_attr == NULL)
+		return ph_error_make(
+		    err, ENOTSUP,
+		    "set display LSM: AppArmor is stacked with another major LSM "
+		    "(`%s`) but this kernel has no display LSM interface "
+		    "(/proc/self/attr/interface_lsm or display): it needs a kernel "
+		    "with the LSM stacking patches (as Ubuntu's) or boot without "
+		    "smack/selinux in `lsm=`",
+		    lsms);
+	p->display_fault = ph_aa_fault(PH_AA_OP_DISPLAY);
+	return copy_path(p->display_path, display_attr, "set display LSM", err);
+}
+
+int ph_aa_onexec_plan_display_probed(const struct ph_aa_probe *probe, struct ph_aa_onexec *p,
+				     ph_error_t *err)
+{
+	cleanup_free char *lsm_path = NULL;
+	if (probe->lsm_list_errno != 0 &&
+	    (lsm_path = ph_aa_pathf(err, "%s/lsm", probe->securityfs)) == NULL)
+		return -1;
+	return plan_display(lsm_path, probe->lsm_list, probe->lsm_list_errno, probe->display_attr,
+			    p, err);
+}
+
 int ph_aa_onexec_plan_display(const struct ph_aa_env *env, struct ph_aa_onexec *p, ph_error_t *err)
 {
 	cleanup_free char *securityfs = NULL;
@@ -41,23 +74,13 @@ int ph_aa_onexec_plan_display(const struct ph_aa_env *env, struct ph_aa_onexec *
 	if (r == -ENOENT)
 		return 0; /* before Linux 5.1 there is no list, and no stacking */
 	if (r < 0)
-		return ph_error_make(err, -r, "set display LSM: read `%s`", lsm_path);
+		return plan_display(lsm_path, NULL, -r, NULL, p, err);
 	if (!ph_aa_lsm_list_stacked(lsms))
 		return 0;
 	cleanup_free char *path = NULL;
 	if (ph_aa_display_attr_path(env, &path, err) < 0)
 		return ph_error_wrap(err, "set display LSM");
-	if (path == NULL)
-		return ph_error_make(
-		    err, ENOTSUP,
-		    "set display LSM: AppArmor is stacked with another major LSM "
-		    "(`%s`) but this kernel has no display LSM interface "
-		    "(/proc/self/attr/interface_lsm or display): it needs a kernel "
-		    "with the LSM stacking patches (as Ubuntu's) or boot without "
-		    "smack/selinux in `lsm=`",
-		    lsms);
-	p->display_fault = ph_aa_fault(PH_AA_OP_DISPLAY);
-	return copy_path(p->display_path, path, "set display LSM", err);
+	return plan_display(lsm_path, lsms, 0, path, p, err);
 }
 
 static bool label_well_formed(const char *label)

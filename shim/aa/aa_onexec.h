@@ -22,6 +22,7 @@
 #include <stdbool.h>
 
 #include "aa_env.h"
+#include "aa_probe.h"
 #include "error.h"
 
 /* Longest label phoenix writes; the kernel takes at most a page per
@@ -53,6 +54,10 @@ void ph_aa_onexec_init(struct ph_aa_onexec *p);
 /* Add the display-LSM write, where AppArmor is stacked with smack or
  * selinux (see ph_aa_display_lsm_set); nothing when it is not. */
 int ph_aa_onexec_plan_display(const struct ph_aa_env *env, struct ph_aa_onexec *p, ph_error_t *err);
+/* The same from what ph_aa_probe() already read (the LSM list and the
+ * display attribute), without reading them again. */
+int ph_aa_onexec_plan_display_probed(const struct ph_aa_probe *probe, struct ph_aa_onexec *p,
+				     ph_error_t *err);
 
 /* Add the write of "exec <label>" (or "stack <label>") to the exec
  * attribute of the applying thread.  Refuses a malformed label. */

@@ -151,14 +151,13 @@ static enum ph_aa_caller_kind caller_kind(const struct ph_aa_probe *p)
 	return PH_CALLER_CONFINED_ROOT;
 }
 
-int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err)
+static int probe(const struct ph_aa_env *env, bool full, struct ph_aa_probe *out, ph_error_t *err)
 {
 	struct ph_aa_probe p = {
 	    .ns_level = -1, .userns_visible_depth = -1, .unprivileged_userns_policy = -1};
 	cleanup_error ph_error_t ignored = NULL;
 
 	p.enabled = read_flag(env->sys, "module/apparmor/parameters/enabled");
-	p.lock_policy = read_flag(env->sys, "module/apparmor/parameters/lock_policy");
 	if (ph_aa_env_securityfs(env, &p.securityfs, &ignored) < 0) {
 		if (ignored->status != ENOENT) {
 			ph_error_move(err, &ignored);
@@ -174,8 +173,22 @@ int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t
 			p.apparmorfs = dir;
 		else
 			free(dir);
-		if (read_text(p.securityfs, "lsm", &p.lsm_list, err) < 0)
+	}
+	p.in_userns = in_user_namespace(env);
+	if (!full)
+		goto done;
+	p.lock_policy = read_flag(env->sys, "module/apparmor/parameters/lock_policy");
+	if (p.securityfs != NULL) {
+		cleanup_free char *lsm = ph_aa_pathf(err, "%s/lsm", p.securityfs);
+		if (lsm == NULL)
 			goto fail;
+		int r = ph_aa_read_line(lsm, &p.lsm_list);
+		if (r == -ENOMEM) {
+			ph_error_make(err, ENOMEM, "read `%s`", lsm);
+			goto fail;
+		}
+		if (r < 0 && r != -ENOENT)
+			p.lsm_list_errno = -r;
 	}
 	p.lsm_stacked = p.lsm_list != NULL && ph_aa_lsm_list_stacked(p.lsm_list);
 	p.stack_supported = read_flag(p.apparmorfs, "features/domain/stack");
@@ -192,7 +205,6 @@ int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t
 	}
 	p.cap_mac_admin = has_cap_mac_admin();
 	p.userns_visible_depth = userns_visible_depth(env);
-	p.in_userns = in_user_namespace(env);
 	p.unprivileged_userns_policy =
 	    read_int(env->proc, "sys/kernel/unprivileged_userns_apparmor_policy", -1);
 	if (p.enabled && ph_aa_current_label(env, 0, &p.label, &p.mode, &ignored) < 0) {
@@ -202,12 +214,23 @@ int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t
 	}
 	if (ph_aa_display_attr_path(env, &p.display_attr, err) < 0)
 		goto fail;
+done:
 	p.caller_kind = caller_kind(&p);
 	*out = p;
 	return 0;
 fail:
 	ph_aa_probe_release(&p);
 	return ph_error_wrap(err, "probe AppArmor");
+}
+
+int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err)
+{
+	return probe(env, true, out, err);
+}
+
+int ph_aa_probe_basic(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err)
+{
+	return probe(env, false, out, err);
 }
 
 void ph_aa_probe_release(struct ph_aa_probe *probe)

@@ -66,12 +66,20 @@ struct ph_aa_probe {
 	char *display_attr;
 	/* <securityfs>/lsm ("lockdown,capability,apparmor"), NULL when absent */
 	char *lsm_list;
+	/* why the LSM list could not be read (not ENOENT), or 0: the
+	 * display-LSM plan then fails rather than guess */
+	int lsm_list_errno;
 	/* the LSM list has smack or selinux besides apparmor */
 	bool lsm_stacked;
 	enum ph_aa_caller_kind caller_kind;
 };
 
 int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err);
+/* Only what finding and removing namespaces and reading labels need
+ * (start, delete): enabled, securityfs, apparmorfs, in_userns.  The rest
+ * keeps its "unknown" value; caller_kind is PH_CALLER_UNKNOWN (or
+ * PH_CALLER_NO_APPARMOR). */
+int ph_aa_probe_basic(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err);
 
 /* Whether the LSM syscalls of Linux 6.8 exist (lsm_list_modules(2)
  * answers).  Not part of ph_aa_probe() and not used by phoenix: the

@@ -201,6 +201,60 @@ static void test_display_missing(void)
 	sim_cleanup(&s);
 }
 
+/* The plan from the probe's facts (as create makes it) agrees with the plan
+ * that reads them itself, and an LSM list that cannot be read is an
+ * error, not "not stacked". */
+static void test_display_probed(void)
+{
+	struct sim s;
+	struct ph_aa_probe p;
+	struct ph_aa_onexec plan;
+	ph_error_t err = NULL;
+	char path[PATH_MAX];
+	sim_init(&s);
+	sim_apparmor(&s, "unconfined", 0, false, "root");
+
+	/* not stacked: nothing planned */
+	CHECK(ph_aa_probe(&s.env, &p, &err) == 0);
+	ph_aa_onexec_init(&plan);
+	CHECK(ph_aa_onexec_plan_display_probed(&p, &plan, &err) == 0);
+	CHECK_STR(plan.display_path, "");
+	ph_aa_probe_release(&p);
+
+	/* stacked with smack, the interface present: its path */
+	sim_write(&s, "sec/lsm", "lockdown,capability,smack,apparmor");
+	sim_write(&s, "proc/self/attr/interface_lsm", "");
+	CHECK(ph_aa_probe(&s.env, &p, &err) == 0);
+	ph_aa_onexec_init(&plan);
+	CHECK(ph_aa_onexec_plan_display_probed(&p, &plan, &err) == 0);
+	sim_path(&s, path, "proc/self/attr/interface_lsm");
+	CHECK_STR(plan.display_path, path);
+	ph_aa_probe_release(&p);
+
+	/* stacked, no interface: ENOTSUP, as the reading plan says */
+	sim_unlink(&s, "proc/self/attr/interface_lsm");
+	CHECK(ph_aa_probe(&s.env, &p, &err) == 0);
+	ph_aa_onexec_init(&plan);
+	CHECK(ph_aa_onexec_plan_display_probed(&p, &plan, &err) < 0);
+	CHECK(err != NULL && err->status == ENOTSUP);
+	CHECK_ERR(err, "no display LSM interface");
+	ph_error_free(&err);
+	ph_aa_probe_release(&p);
+
+	/* the list unreadable (a directory: EISDIR): the plan fails */
+	sim_unlink(&s, "sec/lsm");
+	sim_mkdir(&s, "sec/lsm");
+	CHECK(ph_aa_probe(&s.env, &p, &err) == 0);
+	CHECK(p.lsm_list == NULL && p.lsm_list_errno == EISDIR);
+	ph_aa_onexec_init(&plan);
+	CHECK(ph_aa_onexec_plan_display_probed(&p, &plan, &err) < 0);
+	CHECK(err != NULL && err->status == EISDIR);
+	CHECK_ERR(err, "set display LSM: read `");
+	ph_error_free(&err);
+	ph_aa_probe_release(&p);
+	sim_cleanup(&s);
+}
+
 struct thread_result {
 	const struct ph_aa_env *env;
 	int ret;
@@ -247,6 +301,7 @@ int main(void)
 	test_display_stacked();
 	test_display_not_stacked();
 	test_display_missing();
+	test_display_probed();
 	test_display_not_leader();
 	T_DONE();
 }

@@ -249,6 +249,21 @@ static void test_has_tasks(void)
 	CHECK(!tasks_in(&s, "phx-1"));
 	CHECK(tasks_in(&s, "ct"));
 
+	/* A label longer than one read's buffer, the namespace at its end. */
+	static char long_label[6000];
+	size_t used = 0;
+	while (used < 5000)
+		used += (size_t)snprintf(long_label + used, sizeof(long_label) - used,
+					 "host-profile-%zu//&", used);
+	snprintf(long_label + used, sizeof(long_label) - used, ":phx-7:p (enforce)");
+	task_label(&s, "404", long_label);
+	CHECK(tasks_in(&s, "phx-7"));
+	long_label[used] = '\0';
+	snprintf(long_label + used, sizeof(long_label) - used, ":phx-70:p (enforce)");
+	task_label(&s, "404", long_label);
+	CHECK(!tasks_in(&s, "phx-7"));
+	sim_remove_tree(&s, "proc/404");
+
 	/* Processes that vanished mid-scan (no attr files) are skipped;
 	 * non-numeric entries are not processes. */
 	sim_mkdir(&s, "proc/999");

@@ -121,6 +121,23 @@ static void test_root_unconfined(void)
 	CHECK(p.caller_kind == PH_CALLER_ROOT_UNCONFINED);
 	ph_aa_probe_release(&p);
 
+	/* The basic probe of start and delete: where AppArmor is and whether
+	 * it is on, nothing about the caller. */
+	CHECK(ph_aa_probe_basic(&s.env, &p, &err) == 0);
+	CHECK(p.enabled);
+	CHECK_STR(p.securityfs, s.sec);
+	CHECK_STR(p.apparmorfs, expect);
+	CHECK(!p.in_userns);
+	CHECK(p.label == NULL && p.ns_name == NULL && p.lsm_list == NULL);
+	CHECK(p.ns_level == -1);
+	CHECK(p.caller_kind == PH_CALLER_UNKNOWN);
+	ph_aa_probe_release(&p);
+	sim_write(&s, "proc/self/uid_map", "         0     100000      65536\n");
+	CHECK(ph_aa_probe_basic(&s.env, &p, &err) == 0);
+	CHECK(p.in_userns);
+	ph_aa_probe_release(&p);
+	sim_write(&s, "proc/self/uid_map", "         0          0 4294967295\n");
+
 	/* The user-namespace walk on the real ns file: this test runs in
 	 * the initial user namespace or in a container's, and either way
 	 * cannot see above its own. */
