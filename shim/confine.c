@@ -166,8 +166,12 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 	if (ph_state_lock(c->state_dirfd, c->ns, &c->lockfd, err) < 0)
 		return -1;
 	ph_timing_mark("lock");
-	ph_debug("container %s: namespace %s, transition `%s %s`, caller `%s`", id, c->ns,
-		 c->stack ? "stack" : "exec", c->target, c->probe.label ? c->probe.label : "?");
+	if (confining)
+		ph_debug("container %s: namespace %s, transition `%s %s`, caller `%s`", id, c->ns,
+			 c->stack ? "stack" : "exec", c->target,
+			 c->probe.label ? c->probe.label : "?");
+	else
+		ph_debug("container %s: namespace %s", id, c->ns);
 	return 0;
 }
 

@@ -94,4 +94,8 @@ teardown() {
 	grep -q 'namespace phx-.*-dbg, transition `exec :phx-.*-dbg:unconfined`' "$T/debug"
 	grep -q 'profile phoenix-default loaded into phx-.*-dbg (compiled policy: cache \(hit\|miss\)' "$T/debug"
 	grep -q 'namespace phx-.*-dbg removed' "$T/debug"
+	# the timing records bench/vm-bench.sh reads, one per step
+	for step in startup parse choose probe lock record namespace load rewrite plan runtime reap total; do
+		grep -Eq "^phoenix: timing: run: $step [0-9]+\.[0-9]{3} ms\$" "$T/debug"
+	done
 }
