@@ -103,6 +103,20 @@ static void give_back_signals(void)
 {
 	if (!signals_taken)
 		return;
+	if (stop_requested) {
+		/* phoenix is stopping already; a second stop signal may be
+		 * pending (timeout(1) sends SIGTERM to the command and again
+		 * to its process group, a terminal's ^C reaches the whole
+		 * group): drop it rather than die of it once the default
+		 * action is back */
+		sigset_t stop;
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		const struct timespec now = {0, 0};
+		while (sigtimedwait(&stop, NULL, &now) > 0)
+			;
+	}
 	sigaction(SIGINT, &saved_int, NULL);
 	sigaction(SIGTERM, &saved_term, NULL);
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);

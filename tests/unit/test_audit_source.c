@@ -1,6 +1,7 @@
 /* Reading audit records: line splitting, and which source is chosen. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -168,6 +169,29 @@ static void test_auto(void)
 	free(none);
 }
 
+/* Following: a stop signal ends the records; a second one that arrives
+ * while phoenix is stopping (signals blocked) must not kill it when the
+ * default action comes back at close. */
+static void test_stop_twice(void)
+{
+	char *p = path_in_dir("fifo");
+	CHECK(mkfifo(p, 0600) == 0);
+	struct ph_audit_source src;
+	ph_error_t err = NULL;
+	CHECK(ph_audit_source_open(&src, PH_SOURCE_FILE, p, NULL, true, &err) == 0);
+	raise(SIGTERM); /* blocked: pending until the wait */
+	const char *line = NULL;
+	size_t len = 0;
+	CHECK(ph_audit_source_next(&src, &line, &len, &err) == 0);
+	raise(SIGTERM); /* blocked again: pending at close */
+	CHECK(ph_audit_source_close(&src, &err) == 0);
+	sigset_t pending;
+	sigpending(&pending);
+	CHECK(!sigismember(&pending, SIGTERM));
+	unlink(p);
+	free(p);
+}
+
 static void test_names(void)
 {
 	CHECK(ph_source_kind_from_name("kmsg") == PH_SOURCE_KMSG);
@@ -185,6 +209,7 @@ int main(void)
 	test_long_line();
 	test_errors();
 	test_auto();
+	test_stop_twice();
 	test_names();
 	char *p;
 	const char *names[] = {"lines", "long", NULL};
