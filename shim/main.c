@@ -7,6 +7,7 @@
  * function each (create.c, exec.c, start.c, delete.c, …).  Failures are
  * reported once, in runc's --log format. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +20,22 @@
 #include "runtime.h"
 #include "timing.h"
 
+/* The container lifecycle, whose steps the --debug trace times (timing.h). */
+static bool lifecycle_command(enum ph_command cmd)
+{
+	return cmd == PH_CMD_CREATE || cmd == PH_CMD_RUN || cmd == PH_CMD_RESTORE ||
+	       cmd == PH_CMD_EXEC || cmd == PH_CMD_START || cmd == PH_CMD_DELETE;
+}
+
 static int dispatch(struct ph_context *ctx, ph_error_t *err)
 {
 	struct ph_cli *cli = &ctx->cli;
 	if (cli->command == PH_CMD_NONE && cli->version)
 		return ph_cmd_version(ctx, err);
 	enum ph_command cmd = cli->command_help ? PH_CMD_UNKNOWN : cli->command;
-	switch (cmd) {
-	case PH_CMD_CREATE:
-	case PH_CMD_RUN:
-	case PH_CMD_RESTORE:
-	case PH_CMD_EXEC:
-	case PH_CMD_START:
-	case PH_CMD_DELETE:
-		/* the container lifecycle: its steps are timed (timing.h) */
+	if (lifecycle_command(cmd)) {
 		ph_timing_command(cli->command_name);
 		ph_timing_mark("startup");
-		break;
-	default:
-		break;
 	}
 	switch (cmd) {
 	case PH_CMD_CREATE:
