@@ -246,13 +246,13 @@ int main(int argc, char **argv)
 			run_planned(nargv, &plan);
 			oe[r] = now_us() - o0;
 		}
-		double t2b = now_us();
+		double rm0 = now_us();
 		if (ph_aa_ns_remove(&env, ns, &err) < 0)
 			fail("rmdir", &err);
 		double t3 = now_us();
 		mk[r] = t1 - t0;
 		ld[r] = t2 - t1;
-		rm[r] = t3 - t2b;
+		rm[r] = t3 - rm0;
 		double t4 = t3, t5 = t3;
 		if (noop) {
 			char *nargv[] = { (char *)noop, NULL };
@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 			t5 = now_us();
 			ex[r] = t5 - t4;
 		}
-		total[r] = (t2 - t0) + (t3 - t2b) + (t5 - t4);
+		total[r] = (t2 - t0) + (t3 - rm0) + (t5 - t4);
 
 		/* the two halves of the load */
 		char *blob = NULL;

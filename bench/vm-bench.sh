@@ -197,8 +197,9 @@ for ((r = 0; r < traced; r++)); do
 		echo $((t1 - t0)) >>"$T/noop.wall"
 	done
 done
-grep -o 'cache hit; [0-9.]* ms' "$T/log-phoenix.json" | awk '{ print $3 * 1000 }' >"$T/trace.load" || true
 # "phoenix: timing: create: parse 0.412 ms" → $T/step.create.parse (µs, one per round)
+# phoenix's own steps, in the order it takes them (the runtime's run aside)
+phoenix_steps=(startup parse choose probe lock record namespace load rewrite plan init-pid verify reap)
 jq -r 'select(.level == "debug") | .msg' "$T/log-phoenix.json" |
 	awk -v dir="$T" '$2 == "timing:" { c = $3; sub(":", "", c); print $5 * 1000 >> (dir "/step." c "." $4) }'
 # the exec of phoenix itself and its exit: the command's time seen from
@@ -294,10 +295,6 @@ par_left=$(phx_namespaces)
 par_live_after=$("$runc" --root "$ROOT" list -q | grep -c '^par' || true)
 
 # ---- report -------------------------------------------------------------------------
-row() { # row LABEL FILE
-	read -r m p10 p90 < <(stats "$2")
-	printf '| %s | %s | %s–%s |\n' "$1" "$m" "$p10" "$p90"
-}
 added=$(med "$T/added.total")
 runc_total=$(med "$T/runc.total")
 # The floor (README, "Benchmarks"): one extra exec of a static no-op per
@@ -341,7 +338,6 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 		printf '| %s | %s | %s–%s |\n' "$label" "$(aa "$s")" "$(aa "$s" 4)" "$(aa "$s" 5)"
 	done
 	printf '| **floor**: 3 × exec + mkdir + .replace write + rmdir | **%s** | |\n' "$floor"
-	row "profile load in phoenix's --debug trace (create)" "$T/trace.load"
 	echo
 	echo "phoenix's added time per cycle: **$added ms** = **$(awk -v a="$added" -v f="$floor" 'BEGIN { printf "%.2f", a / f }')×** the floor"
 	echo "(target ≤ 1.25×)."
@@ -353,7 +349,7 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	echo
 	echo "| step | create | start | delete |"
 	echo "|---|---:|---:|---:|"
-	for st in exec startup parse choose probe lock record namespace load rewrite plan runtime init-pid verify reap total; do
+	for st in exec "${phoenix_steps[@]}" runtime total; do
 		case $st in
 		exec) label="exec of phoenix + exit" ;;
 		startup) label="startup: command line, config, runtime lookup" ;;
@@ -397,7 +393,7 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	onexec=$(aa onexec)
 	for s in create start delete; do
 		: >"$T/steps.$s"
-		for st in startup parse choose probe lock record namespace load rewrite plan init-pid verify reap; do
+		for st in "${phoenix_steps[@]}"; do
 			[[ ! -s $T/step.$s.$st ]] || med "$T/step.$s.$st" >>"$T/steps.$s"
 		done
 		awk '{ s += $1 } END { printf "%.1f\n", s }' "$T/steps.$s" >"$T/steps.$s.sum"

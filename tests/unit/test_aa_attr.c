@@ -201,9 +201,9 @@ static void test_display_missing(void)
 	sim_cleanup(&s);
 }
 
-/* The plan from the probe's facts (as create makes it) agrees with the plan
- * that reads them itself, and an LSM list that cannot be read is an
- * error, not "not stacked". */
+/* The plan made from the probe's facts (as create makes it) reaches the
+ * same outcomes as the plan that reads them itself (tests above), and an
+ * LSM list that cannot be read is an error, not "not stacked". */
 static void test_display_probed(void)
 {
 	struct sim s;
