@@ -18,6 +18,7 @@
 #include "aa_io.h"
 #include "aa_names.h"
 #include "aa_policy.h"
+#include "private_dir.h"
 
 #define CACHE_FORMAT "phoenix-policy-cache-1"
 #define BLOB_MAX (64 * 1024 * 1024)
@@ -166,32 +167,12 @@ static int hash_parser(const char *parser, uint64_t *h, ph_error_t *err)
 	return 0;
 }
 
-/* Create `dir` 0700 if needed and open it; refuse one that others could
- * write to or read from, or that is a symlink. */
+/* Create `dir` (0700, parents 0755) if needed and open it; refuse one
+ * that anyone but root could write, or a symlink on the way
+ * (private_dir.h). */
 static int open_cache_dir(const char *dir, int *dirfd, ph_error_t *err)
 {
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return ph_error_make(err, errno, "create policy cache `%s`", dir);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
-		return ph_error_make(
-		    err, errno, "policy cache `%s` is not a directory (symlinks are refused)", dir);
-	if (fd < 0)
-		return ph_error_make(err, errno, "open policy cache `%s`", dir);
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		close(fd);
-		return ph_error_make(err, e, "stat policy cache `%s`", dir);
-	}
-	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-		close(fd);
-		return ph_error_make(err, EPERM,
-				     "policy cache `%s` must belong to uid %d and have mode 0700",
-				     dir, (int)geteuid());
-	}
-	*dirfd = fd;
-	return 0;
+	return ph_private_dir_open(dir, "policy cache", true, dirfd, err);
 }
 
 static int cache_req_init(struct cache_req *req, const struct ph_aa_env *env, const char *cache_dir,

@@ -206,12 +206,18 @@ static void test_cache(void)
 	sim_write(&s, "sec/apparmor/features", features);
 	free(features);
 
-	/* A cache directory others can enter is refused. */
+	/* What a package or `install -d` makes (root, 0755) is accepted:
+	 * only root can write it.  One group or others can write is not. */
 	CHECK(chmod(cache, 0755) == 0);
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-test", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(hit);
+	free(again);
+	CHECK(chmod(cache, 0775) == 0);
 	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-test", &again, &len2,
 				  &hit, &err) < 0);
 	CHECK(err != NULL && err->status == EPERM);
-	CHECK_ERR(err, "must belong to uid");
+	CHECK_ERR(err, "must belong to root and not be writable by group or others");
 	ph_error_free(&err);
 	CHECK(chmod(cache, 0700) == 0);
 
@@ -221,8 +227,19 @@ static void test_cache(void)
 	CHECK(symlink(cache, link) == 0);
 	CHECK(ph_aa_policy_cached(&s.env, link, parser, profiles, "phoenix-test", &again, &len2,
 				  &hit, &err) < 0);
-	CHECK_ERR(err, "is not a directory (symlinks are refused)");
+	CHECK_ERR(err, "is a symbolic link");
 	ph_error_free(&err);
+
+	/* Missing parents are made (0755), the cache itself 0700. */
+	char deep[PATH_MAX];
+	sim_abs(&s, deep, "var/cache/phoenix");
+	CHECK(ph_aa_policy_cached(&s.env, deep, parser, profiles, "phoenix-test", &again, &len2,
+				  &hit, &err) == 0);
+	free(again);
+	struct stat dst;
+	CHECK(stat(deep, &dst) == 0 && (dst.st_mode & 07777) == 0700);
+	sim_abs(&s, deep, "var/cache");
+	CHECK(stat(deep, &dst) == 0 && (dst.st_mode & 07777) == 0755);
 
 	/* Hostile profile names. */
 	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "../etc/passwd", &again, &len2,
