@@ -34,8 +34,8 @@ struct gc_counts {
 static int runtime_knows(struct ph_context *ctx, const struct ph_container_state *st, bool *known,
 			 ph_error_t *err)
 {
-	char *argv[] = {ctx->runtime.path, (char *)"--root", st->root, (char *)"state", st->id,
-			NULL};
+	char *argv[] = {ctx->runtime.path, (char *)"--root", st->root,
+			(char *)"state",   st->id,	     NULL};
 	cleanup_free char *out = NULL;
 	size_t len = 0;
 	int status = 0;

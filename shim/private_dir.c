@@ -40,9 +40,8 @@ static int check_dir(int fd, const char *path, const char *shown, bool final, co
 }
 
 /* Open component `name` below `parent` (made first with `create`). */
-static int open_component(int parent, const char *name, bool create, bool final,
-			  const char *path, const char *shown, const char *what, int *out,
-			  ph_error_t *err)
+static int open_component(int parent, const char *name, bool create, bool final, const char *path,
+			  const char *shown, const char *what, int *out, ph_error_t *err)
 {
 	mode_t mode = final ? DIR_FINAL_MODE : DIR_PARENT_MODE;
 	bool made = false;
@@ -89,12 +88,14 @@ int ph_private_dir_open(const char *path, const char *what, bool create, int *di
 		return ph_error_make(err, EINVAL, "%s `%s` is not an absolute path", what,
 				     path ? path : "(null)");
 	size_t plen = strlen(path);
-	cleanup_free char *shown = malloc(plen + 2);
-	if (shown == NULL)
-		return ph_error_make(err, ENOMEM, "%s `%s`", what, path);
 	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return ph_error_make(err, errno, "%s `%s`: open `/`", what, path);
+	cleanup_free char *shown = malloc(plen + 2);
+	if (shown == NULL) {
+		close(fd);
+		return ph_error_make(err, ENOMEM, "%s `%s`", what, path);
+	}
 	strcpy(shown, "/");
 	size_t shown_len = 1;
 	const char *p = path;
@@ -114,8 +115,7 @@ int ph_private_dir_open(const char *path, const char *what, bool create, int *di
 		p += n;
 		final = p[strspn(p, "/")] == '\0';
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-			ph_error_make(err, EINVAL, "%s `%s`: `.` and `..` are refused", what,
-				      path);
+			ph_error_make(err, EINVAL, "%s `%s`: `.` and `..` are refused", what, path);
 			goto fail;
 		}
 		if (shown_len > 1)

@@ -125,8 +125,7 @@ int ph_state_trylock(int dirfd, const char *ns, int *lockfd, ph_error_t *err)
 	return lock_file(dirfd, ns, LOCK_EX | LOCK_NB, true, lockfd, &busy, err);
 }
 
-int ph_state_trylock_existing(int dirfd, const char *ns, int *lockfd, bool *busy,
-			      ph_error_t *err)
+int ph_state_trylock_existing(int dirfd, const char *ns, int *lockfd, bool *busy, ph_error_t *err)
 {
 	return lock_file(dirfd, ns, LOCK_EX | LOCK_NB, false, lockfd, busy, err);
 }

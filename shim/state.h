@@ -51,8 +51,7 @@ int ph_state_lock(int dirfd, const char *ns, int *lockfd, ph_error_t *err);
 int ph_state_trylock(int dirfd, const char *ns, int *lockfd, ph_error_t *err);
 /* Like ph_state_trylock, but never makes the lock file: *lockfd = -1 and
  * *busy = false when there is none (then no one holds the lock). */
-int ph_state_trylock_existing(int dirfd, const char *ns, int *lockfd, bool *busy,
-			      ph_error_t *err);
+int ph_state_trylock_existing(int dirfd, const char *ns, int *lockfd, bool *busy, ph_error_t *err);
 /* 0 and *found=false when there is no record.  A record that is not the
  * one of its name (its namespace, or the name its id and root make, differ
  * from `ns`) is an error. */

@@ -244,8 +244,7 @@ static bool keyword_at(const char *line, const char *p, const char *kw)
 }
 
 /* The include and abi rules of one file's text. */
-static int closure_scan(struct closure *c, const char *path, char *text, int depth,
-			ph_error_t *err)
+static int closure_scan(struct closure *c, const char *path, char *text, int depth, ph_error_t *err)
 {
 	cleanup_free char *dir = strdup(path);
 	if (dir == NULL)
@@ -257,7 +256,8 @@ static int closure_scan(struct closure *c, const char *path, char *text, int dep
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		line += strspn(line, " \t");
 		/* a comment, unless it is the old `#include` form */
-		if (line[0] == '#' && strncmp(line + 1 + strspn(line + 1, " \t"), "include", 7) != 0)
+		if (line[0] == '#' &&
+		    strncmp(line + 1 + strspn(line + 1, " \t"), "include", 7) != 0)
 			continue;
 		for (char *p = line; (p = strpbrk(p, "ia")) != NULL; p++) {
 			size_t kw;

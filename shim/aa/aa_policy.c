@@ -87,14 +87,13 @@ int ph_aa_policy_compile_flags(const char *parser, const char *profile_path,
 			       const char *include_dir, const char *features_path, const char *ns,
 			       unsigned flags, const char *out_path, ph_error_t *err)
 {
-	return ph_aa_policy_compile_conf(parser, NULL, profile_path, include_dir, features_path,
-					 ns, flags, out_path, err);
+	return ph_aa_policy_compile_conf(parser, NULL, profile_path, include_dir, features_path, ns,
+					 flags, out_path, err);
 }
 
-int ph_aa_policy_compile_conf(const char *parser, const char *config_file,
-			      const char *profile_path, const char *include_dir,
-			      const char *features_path, const char *ns, unsigned flags,
-			      const char *out_path, ph_error_t *err)
+int ph_aa_policy_compile_conf(const char *parser, const char *config_file, const char *profile_path,
+			      const char *include_dir, const char *features_path, const char *ns,
+			      unsigned flags, const char *out_path, ph_error_t *err)
 {
 	if (parser == NULL || profile_path == NULL || out_path == NULL)
 		return ph_error_make(err, EINVAL,

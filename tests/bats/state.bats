@@ -53,8 +53,8 @@ write_record() {
 	[ ! -e "$WORK/pwned" ]
 	assert_equal "$(recorded_argv)" "--root|$ROOT|state|c1|"
 	rm -f "$RECORD_DIR/argv"
-	export RECORD_STATUS=0 # the runtime knows c1: kept
-	run "$PHOENIX" --root "$ROOT" gc
+	# the runtime knows c1: kept
+	RECORD_STATUS=0 run "$PHOENIX" --root "$ROOT" gc
 	assert_success
 	[ ! -e "$WORK/pwned" ]
 	assert_equal "$(recorded_argv)" "--root|$ROOT|state|c1|"
@@ -115,15 +115,15 @@ write_record() {
 	: >"$STATE/$held.lock"
 	write_record c1
 	: >"$STATE/$kept.lock"
-	export RECORD_STATUS=0 # c1 is alive
-	run "$PHOENIX" --root "$ROOT" gc --dry-run
+	# c1 is alive
+	RECORD_STATUS=0 run "$PHOENIX" --root "$ROOT" gc --dry-run
 	assert_success
 	assert_output --partial "2 lock files to remove"
 	[ -e "$STATE/$stale.lock" ] && [ -e "$STATE/$held.lock" ]
 	flock "$STATE/$held.lock" sleep 30 &
 	local holder=$!
 	sleep 0.5
-	run "$PHOENIX" --root "$ROOT" gc
+	RECORD_STATUS=0 run "$PHOENIX" --root "$ROOT" gc
 	kill "$holder"
 	wait "$holder" || true
 	assert_success

@@ -490,8 +490,8 @@ static void test_cache_includes(void)
 		  "  @{PHX_SRV}/** r,\n"
 		  "}\n");
 
-	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &blob, &len,
-				  &hit, &err) == 0);
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &blob, &len, &hit,
+				  &err) == 0);
 	if (err)
 		fprintf(stderr, "%s\n", err->msg);
 	ph_error_free(&err);

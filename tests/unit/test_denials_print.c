@@ -61,7 +61,9 @@ static void test_escape(void)
 	 * bidi (U+061C, U+200E, U+200F, U+202A, U+202E, U+2066, U+2069), the
 	 * invisible ones (U+200B, U+2028, U+FEFF); their neighbours U+00A0,
 	 * U+2030 and U+206F-adjacent U+2070 stay */
-	s = ph_denial_escape("/x\xc2\x85\xc2\x9b" "31m\xc2\x9f\xc2\xa0", false);
+	s = ph_denial_escape("/x\xc2\x85\xc2\x9b"
+			     "31m\xc2\x9f\xc2\xa0",
+			     false);
 	CHECK_STR(s, "/x\\u0085\\u009b31m\\u009f\xc2\xa0");
 	free(s);
 	s = ph_denial_escape("\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x80\xae"
