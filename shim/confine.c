@@ -311,10 +311,27 @@ int ph_confine_enter(struct ph_confinement *c, ph_error_t *err)
 	return step == 0 ? 0 : ph_confine_enter_explain(c, step, errnum, err);
 }
 
+/* The namespace is this container's, not that of another id whose
+ * namespace name is the same (state.h): never reap another's. */
+static int check_owner(struct ph_confinement *c, ph_error_t *err)
+{
+	struct ph_container_state st;
+	bool found = false;
+	if (c->state_dirfd < 0)
+		return 0;
+	if (ph_state_load_of(c->state_dirfd, c->ns, c->id, c->root, &st, &found, err) < 0)
+		return ph_error_wrap(err, "namespace `%s` left in place", c->ns);
+	if (found)
+		ph_container_state_release(&st);
+	return 0;
+}
+
 int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 {
 	if (c->apparmor_off)
 		return 0;
+	if (check_owner(c, err) < 0)
+		return -1;
 	/* rmdir succeeds while tasks still run in the namespace and sends
 	 * them to its unconfined (6.1 policy_ns.c/__aa_remove_ns): never do
 	 * that.  Tasks of a container just killed may take a moment to go. */
