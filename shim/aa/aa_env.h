@@ -7,6 +7,8 @@
 #ifndef PHOENIX_AA_ENV_H
 #define PHOENIX_AA_ENV_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 struct ph_aa_env {
@@ -15,6 +17,10 @@ struct ph_aa_env {
 	const char *mountinfo;	/* "/proc/self/mountinfo": where securityfs is mounted */
 	const char *securityfs; /* NULL: find it in mountinfo; else used as is */
 	const char *securityfs_usual; /* tried before mountinfo when not NULL */
+	/* whether the LSM system calls (aa_lsm.h) may be used where the
+	 * kernel has them: true for the real system, false for a simulated
+	 * tree, which they would bypass */
+	bool lsm_syscalls;
 };
 
 /* The real system: /proc, /sys, /proc/self/mountinfo, securityfs at
