@@ -81,11 +81,11 @@ static void check_exec_interface(struct report *r, const struct ph_aa_probe *p)
 	if (p->lsm.list_errno != 0)
 		snprintf(why, sizeof(why), "%s: %s", p->lsm.why_not,
 			 strerrorname_np(p->lsm.list_errno) ? strerrorname_np(p->lsm.list_errno)
-							     : "?");
+							    : "?");
 	else if (p->lsm.set_errno > 0 && p->lsm.apparmor_listed)
 		snprintf(why, sizeof(why), "%s: %s", p->lsm.why_not,
 			 strerrorname_np(p->lsm.set_errno) ? strerrorname_np(p->lsm.set_errno)
-							    : "?");
+							   : "?");
 	else
 		snprintf(why, sizeof(why), "%s", p->lsm.why_not ? p->lsm.why_not : "?");
 	add(r, "exec-interface", OK, NULL, "procfs (/proc/thread-self/%s/exec): %s",
@@ -215,8 +215,9 @@ static _Noreturn void transition_child(int fd, const struct ph_aa_env *env,
 	}
 	if (ph_aa_label_split(text, &label, &mode, &ce) < 0 ||
 	    !ph_label_matches(label, mode, ns, "unconfined", false)) {
-		dprintf(fd, "lsm_get_self_attr(LSM_ATTR_EXEC) reads `%s`, not the namespace's "
-			    "unconfined",
+		dprintf(fd,
+			"lsm_get_self_attr(LSM_ATTR_EXEC) reads `%s`, not the namespace's "
+			"unconfined",
 			text);
 		_exit(1);
 	}
@@ -247,9 +248,8 @@ static void check_transition(struct report *r, const struct ph_aa_env *env,
 	char msg[1024];
 	size_t len = 0;
 	ssize_t n;
-	while (len < sizeof(msg) - 1 &&
-	       ((n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
-		(n < 0 && errno == EINTR)))
+	while (len < sizeof(msg) - 1 && ((n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
+					 (n < 0 && errno == EINTR)))
 		len += n > 0 ? (size_t)n : 0;
 	msg[len] = '\0';
 	close(fds[0]);

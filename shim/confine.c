@@ -283,8 +283,7 @@ int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err)
 	if (ph_aa_onexec_plan_probed(&c->env, &c->probe, c->target, c->stack, &c->onexec, err) < 0)
 		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
 	ph_debug("container %s: transition `%s` through %s%s%s", c->id, c->onexec.cmd,
-		 ph_aa_onexec_interface(&c->onexec),
-		 c->probe.lsm.why_not ? ": " : "",
+		 ph_aa_onexec_interface(&c->onexec), c->probe.lsm.why_not ? ": " : "",
 		 c->probe.lsm.why_not ? c->probe.lsm.why_not : "");
 	return 0;
 }

@@ -31,7 +31,8 @@ void ph_aa_lsm_decide(int list_errno, const uint64_t *ids, size_t n_ids, int set
 	else if (set_errno == EOPNOTSUPP)
 		out->why_not = "lsm_set_self_attr(2) does not reach AppArmor (EOPNOTSUPP)";
 	else if (set_errno != EINVAL)
-		out->why_not = "lsm_set_self_attr(2) is not answered by AppArmor (a seccomp filter?)";
+		out->why_not =
+		    "lsm_set_self_attr(2) is not answered by AppArmor (a seccomp filter?)";
 	else
 		out->iface = PH_AA_EXEC_SYSCALL;
 }
@@ -70,10 +71,8 @@ const char *ph_aa_exec_iface_name(enum ph_aa_exec_iface iface)
 long ph_aa_lsm_ctx_build(void *buf, size_t cap, const char *text)
 {
 	size_t n = strlen(text) + 1;
-	struct ph_lsm_ctx_head head = {.id = PH_LSM_ID_APPARMOR,
-				       .flags = 0,
-				       .len = sizeof(head) + n,
-				       .ctx_len = n};
+	struct ph_lsm_ctx_head head = {
+	    .id = PH_LSM_ID_APPARMOR, .flags = 0, .len = sizeof(head) + n, .ctx_len = n};
 	if (cap < sizeof(head) || cap - sizeof(head) < n)
 		return -ENAMETOOLONG;
 	memcpy(buf, &head, sizeof(head));

@@ -129,8 +129,7 @@ int ph_aa_onexec_plan_transition(const struct ph_aa_env *env, enum ph_aa_exec_if
 }
 
 int ph_aa_onexec_plan_probed(const struct ph_aa_env *env, const struct ph_aa_probe *probe,
-			     const char *label, bool stack, struct ph_aa_onexec *p,
-			     ph_error_t *err)
+			     const char *label, bool stack, struct ph_aa_onexec *p, ph_error_t *err)
 {
 	if (probe->lsm.iface == PH_AA_EXEC_PROCFS &&
 	    ph_aa_onexec_plan_display_probed(probe, p, err) < 0)
@@ -225,10 +224,11 @@ static int transition_error(const struct ph_aa_onexec *p, int e, ph_error_t *err
 		    verb, label, via, p->stack ? "&" : "", label);
 	case EINVAL:
 		if (p->lsm_ctx_size != 0)
-			return ph_error_make(err, e,
-					     "%s `%s`%s (LSM_ATTR_EXEC, LSM_ID_APPARMOR): refused as "
-					     "malformed (the label, or the lsm_ctx around it)",
-					     verb, label, via);
+			return ph_error_make(
+			    err, e,
+			    "%s `%s`%s (LSM_ATTR_EXEC, LSM_ID_APPARMOR): refused as "
+			    "malformed (the label, or the lsm_ctx around it)",
+			    verb, label, via);
 		return ph_error_make(err, e, "%s `%s`: malformed label", verb, label);
 	default:
 		if (p->lsm_ctx_size != 0)

@@ -57,7 +57,7 @@ struct ph_aa_onexec {
 	 * (0: no transition through the system call) */
 	_Alignas(8) unsigned char lsm_ctx[sizeof(struct ph_lsm_ctx_head) + PH_AA_LABEL_MAX + 16];
 	uint32_t lsm_ctx_size;
-	const char *label;	       /* within cmd */
+	const char *label; /* within cmd */
 	bool stack;
 	int display_fault; /* errnos PHOENIX_FAULT injects (aa_fault.h), read beforehand */
 	int exec_fault;

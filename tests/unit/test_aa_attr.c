@@ -57,7 +57,8 @@ static void test_transition(void)
 	sim_init(&s);
 	sim_apparmor(&s, "unconfined", 0, false, "root");
 
-	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":phx-00000001-c1:unconfined", false, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":phx-00000001-c1:unconfined",
+				      false, &err) == 0);
 	char *got = sim_read(&s, "proc/self/attr/apparmor/exec");
 	CHECK_STR(got, "exec :phx-00000001-c1:unconfined");
 	free(got);
@@ -66,7 +67,8 @@ static void test_transition(void)
 	free(got);
 
 	sim_write(&s, "proc/self/attr/apparmor/exec", "");
-	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":phx-00000001-c1:phoenix-default", true, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":phx-00000001-c1:phoenix-default",
+				      true, &err) == 0);
 	got = sim_read(&s, "proc/self/attr/apparmor/exec");
 	CHECK_STR(got, "stack :phx-00000001-c1:phoenix-default");
 	free(got);
@@ -86,7 +88,8 @@ static void test_transition(void)
 	/* Linux < 5.8: attr/exec, only because attr/apparmor/ is missing. */
 	sim_remove_tree(&s, "proc/thread-self/attr/apparmor");
 	sim_write(&s, "proc/thread-self/attr/exec", "");
-	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":ns:unconfined", false, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":ns:unconfined", false, &err) ==
+	      0);
 	got = sim_read(&s, "proc/thread-self/attr/exec");
 	CHECK_STR(got, "exec :ns:unconfined");
 	free(got);
@@ -94,7 +97,8 @@ static void test_transition(void)
 	/* attr/apparmor/ present but exec missing: no fallback. */
 	sim_mkdir(&s, "proc/thread-self/attr/apparmor");
 	sim_write(&s, "proc/thread-self/attr/exec", "");
-	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":ns:unconfined", false, &err) < 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":ns:unconfined", false, &err) <
+	      0);
 	CHECK(err != NULL && err->status == ENOENT);
 	CHECK_ERR(err, "attr/apparmor/exec");
 	ph_error_free(&err);

@@ -142,8 +142,8 @@ static void test_plan_syscall(void)
 	CHECK_STR((const char *)plan.lsm_ctx + 32, "stack :ns:p");
 	/* a malformed label is refused before anything is built */
 	ph_aa_onexec_init(&plan);
-	CHECK(ph_aa_onexec_plan_transition(&s.env, PH_AA_EXEC_SYSCALL, "a b", false, &plan,
-					   &err) < 0);
+	CHECK(ph_aa_onexec_plan_transition(&s.env, PH_AA_EXEC_SYSCALL, "a b", false, &plan, &err) <
+	      0);
 	CHECK(err != NULL && err->status == EINVAL && plan.lsm_ctx_size == 0);
 	ph_error_free(&err);
 
@@ -152,7 +152,8 @@ static void test_plan_syscall(void)
 	CHECK(ph_aa_onexec_plan_transition(&s.env, PH_AA_EXEC_PROCFS, ":ns:p", false, &plan,
 					   &err) == 0);
 	CHECK(plan.lsm_ctx_size == 0);
-	CHECK(strstr(ph_aa_onexec_interface(&plan), "/proc/thread-self/attr/apparmor/exec") != NULL);
+	CHECK(strstr(ph_aa_onexec_interface(&plan), "/proc/thread-self/attr/apparmor/exec") !=
+	      NULL);
 	ph_aa_onexec_init(&plan);
 	CHECK_STR(ph_aa_onexec_interface(&plan), "none");
 	sim_cleanup(&s);
