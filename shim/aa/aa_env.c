@@ -21,6 +21,7 @@ void ph_aa_env_default(struct ph_aa_env *env)
 	env->securityfs = NULL;
 	env->securityfs_usual = "/sys/kernel/security";
 	env->parser_conf = NULL;
+	env->lsm_syscalls = true;
 }
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo

@@ -7,6 +7,8 @@
 #ifndef PHOENIX_AA_ENV_H
 #define PHOENIX_AA_ENV_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 struct ph_aa_env {
@@ -20,6 +22,10 @@ struct ph_aa_env {
 	 * that the compiled-policy cache key and the parser read the same
 	 * base directory and include path (aa_cache.h) */
 	const char *parser_conf;
+	/* whether the LSM system calls (aa_lsm.h) may be used where the
+	 * kernel has them: true for the real system, false for a simulated
+	 * tree, which they would bypass */
+	bool lsm_syscalls;
 };
 
 #define PH_AA_PARSER_CONF "/etc/apparmor/parser.conf"
