@@ -80,6 +80,10 @@ dmesg_mark() { dmesg | wc -l; }
 denied_since() {
 	dmesg | tail -n +"$(($1 + 1))" | grep 'apparmor="DENIED"' | grep -F -- "$2" || true
 }
+# dmesg_since_has MARK TEXT: the kernel logged TEXT after dmesg line MARK.
+dmesg_since_has() {
+	dmesg | tail -n +"$(($1 + 1))" | grep -qF -- "$2"
+}
 
 has_cap() { # has_cap HEXMASK BIT
 	(((16#$1 >> $2) & 1))
@@ -400,6 +404,163 @@ cat /proc/self/attr/current'
 	[ -n "$caps" ]
 	run has_cap "$caps" 33
 	assert_failure
+}
+
+# The kernel-filesystem probe (integration/tools/kernelfs-probe.c), copied
+# into container 951's own root filesystem: runc lives there too, and
+# overlayfs (the sealed re-exec) needs a real lower directory.
+KFS_PROBE=/usr/local/bin/kernelfs-probe
+kfs_probe_install() {
+	install -m 0755 "${PHOENIX%/*}/kernelfs-probe" "/var/lib/lxc/951/rootfs$KFS_PROBE"
+	in_ct 951 mkdir -p /run/kfs-empty
+}
+
+@test "lxc-gpu-docker-storage: runc's sealed re-exec and its detached-procfs sysctl writes pass, namespaced sysctls only" {
+	kfs_probe_install
+	label=$(in_ct 951 cat /proc/self/attr/current)
+	host_msgmax=$(cat /proc/sys/kernel/msgmax)
+	host_mq=$(cat /proc/sys/fs/mqueue/msg_max)
+	mark=$(dmesg_mark)
+	# runc >= 1.2: the binary from a detached read-only overlay (exeseal)
+	run in_ct 951 "$KFS_PROBE" sealed-exec /run/kfs-empty
+	assert_success
+	assert_output "ok label=$label"
+	# runc >= 1.3.3: sysctls through fsopen("proc") and a clone of /proc,
+	# the O_PATH handle reopened through /proc/thread-self/fd
+	local mode
+	for mode in fsopen clone; do
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" net.ipv4.ip_unprivileged_port_start 0
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.msgmax 65536
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.shmmni 4000
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" fs.mqueue.msg_max 20
+		assert_output ok
+		# and the host-wide ones, named the same way, are not
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.core_pattern core
+		assert_failure 1
+		assert_output 'reopen sys/kernel/core_pattern: Permission denied'
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" vm.stat_interval 1
+		assert_failure 1
+		assert_output 'reopen sys/vm/stat_interval: Permission denied'
+	done
+	run in_ct 951 cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/fs/mqueue/msg_max
+	assert_output $'65536\n0\n20'
+	# the container's IPC namespace, not the host's
+	assert_equal "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
+	assert_equal "$(cat /proc/sys/fs/mqueue/msg_max)" "$host_mq"
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	assert_line --partial 'name="/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/sys/vm/stat_interval"'
+	refute_line --partial 'operation="exec"'
+	refute_line --partial 'name="/sys/net/'
+	refute_line --partial 'name="/sys/kernel/msgmax"'
+	refute_line --partial 'name="/sys/fs/mqueue/'
+	in_ct 951 sh -c 'echo 1024 >/proc/sys/net/ipv4/ip_unprivileged_port_start'
+}
+
+@test "lxc-gpu-docker-storage: docker run --sysctl with the namespaced sysctls (net.*, kernel.msg*, fs.mqueue.*)" {
+	run docker_in 951 run --rm --runtime=phoenix --network none \
+		--sysctl net.ipv4.ip_unprivileged_port_start=0 --sysctl kernel.msgmax=65536 \
+		--sysctl fs.mqueue.msg_max=20 --sysctl kernel.shmmni=4000 "$SCENE_IMAGE" \
+		cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/msgmax \
+		/proc/sys/fs/mqueue/msg_max /proc/sys/kernel/shmmni
+	assert_success
+	assert_output $'0\n65536\n20\n4000'
+}
+
+# What root in the privileged container 951 tries against the host: a fresh
+# procfs, sysfs and cgroup v1 hierarchy below /var/lib/docker (where
+# phoenix-nesting allows such mounts) and the same filesystems detached.
+KFS_ATTACK='p=/usr/local/bin/kernelfs-probe d=/var/lib/docker/phx-acc
+try() { what=$1; shift; if "$@" 2>/dev/null; then echo "$what ok"; else echo "$what refused"; fi; }
+mkdir -p $d/proc $d/sys $d/cg/sys/fs/cgroup/phx $d/mv
+mount -t proc proc $d/proc && echo "mount proc ok"
+mount -t sysfs sysfs $d/sys && echo "mount sysfs ok"
+mount -t cgroup -o none,name=phxacc cgroup $d/cg/sys/fs/cgroup/phx && echo "mount cgroup ok"
+try core_pattern sh -c "printf %s \"|/tmp/evil %p\" >$d/proc/sys/kernel/core_pattern"
+try sysrq-trigger sh -c "echo h >$d/proc/sysrq-trigger"
+if [ -e /sys/kernel/uevent_helper ]; then
+	try uevent_helper sh -c "echo /tmp/evil >$d/sys/kernel/uevent_helper"
+else
+	echo "uevent_helper refused"
+fi
+try release_agent sh -c "echo /tmp/evil >$d/cg/sys/fs/cgroup/phx/release_agent"
+try net-sysctl sh -c "echo 1024 >$d/proc/sys/net/ipv4/ip_unprivileged_port_start"
+echo "release_agent=$(cat $d/cg/sys/fs/cgroup/phx/release_agent)"
+$p detached proc sys/kernel/core_pattern "|/tmp/evil %p"
+$p detached proc sysrq-trigger h
+if [ -e /sys/kernel/uevent_helper ]; then
+	$p detached sysfs kernel/uevent_helper /tmp/evil
+else
+	echo "open kernel/uevent_helper: Permission denied"
+fi
+$p detached cgroup release_agent /tmp/evil none name=phxdet
+$p clone /proc sysrq-trigger h
+$p clone $d/proc/sys/kernel core_pattern "|/tmp/evil %p"
+$p clone $d/proc/sys/vm stat_interval 1
+$p attach proc $d/mv sys/kernel/core_pattern "|/tmp/evil %p"
+umount $d/proc $d/sys $d/cg/sys/fs/cgroup/phx
+umount $d/mv 2>/dev/null || true'
+
+@test "lxc-gpu-docker-storage: fresh and detached proc, sysfs and cgroup v1 cannot reach the host's core_pattern, sysrq, uevent_helper, release_agent" {
+	kfs_probe_install
+	core=$(cat /proc/sys/kernel/core_pattern)
+	# uevent_helper exists only with CONFIG_UEVENT_HELPER (Debian's kernels
+	# have none): its rule is then proven by tests/bats/profiles.bats only
+	uevent=absent
+	[ ! -e /sys/kernel/uevent_helper ] || uevent=$(cat /sys/kernel/uevent_helper)
+	mark=$(dmesg_mark)
+	run in_ct 951 sh -c "$KFS_ATTACK"
+	# the mounts themselves are allowed: the writes below are what is refused
+	assert_line "mount proc ok"
+	assert_line "mount sysfs ok"
+	assert_line "mount cgroup ok"
+	assert_line "core_pattern refused"
+	assert_line "sysrq-trigger refused"
+	assert_line "uevent_helper refused"
+	assert_line "release_agent refused"
+	assert_line "release_agent="
+	assert_line "net-sysctl ok"
+	# the detached ones, in order
+	assert_line --index 10 'open sys/kernel/core_pattern: Permission denied'
+	assert_line --index 11 'open sysrq-trigger: Permission denied'
+	assert_line --index 12 'open kernel/uevent_helper: Permission denied'
+	assert_line --index 13 'open release_agent: Permission denied'
+	assert_line --index 14 'open sysrq-trigger: Permission denied'
+	assert_line --index 15 'open core_pattern: Permission denied'
+	# what AppArmor cannot name: a subtree of a procfs cloned below its
+	# sys/ (README, "What the host profiles guarantee")
+	assert_line --index 16 'ok'
+	# a procfs attached by move_mount() where no mount rule allows it (not
+	# mediated before Linux 6.6): refused by the file's name, either way
+	assert_line --index 17 --regexp '^(open /var/lib/docker/phx-acc/mv/sys/kernel/core_pattern|move_mount /var/lib/docker/phx-acc/mv): Permission denied$'
+	# the host is unchanged, the kernel printed no SysRq help, and each
+	# refusal is logged with the name AppArmor gave the file
+	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$core"
+	[ "$uevent" = absent ] || assert_equal "$(cat /sys/kernel/uevent_helper)" "$uevent"
+	refute dmesg_since_has "$mark" 'sysrq: HELP'
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sysrq-trigger"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/cg/sys/fs/cgroup/phx/release_agent"'
+	assert_line --partial 'name="/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/sysrq-trigger"'
+	if [ "$uevent" != absent ]; then
+		assert_line --partial 'name="/var/lib/docker/phx-acc/sys/kernel/uevent_helper"'
+		assert_line --partial 'name="/kernel/uevent_helper"'
+	fi
+	assert_line --partial 'name="/release_agent"'
+	assert_line --partial 'name="/core_pattern"'
+	# the same probe, unconfined on the host, does reach the kernel: the
+	# refusals above are the host profile's
+	mark=$(dmesg_mark)
+	run "${PHOENIX%/*}/kernelfs-probe" detached proc sysrq-trigger h
+	assert_output ok
+	dmesg_since_has "$mark" 'sysrq: HELP'
+	run "${PHOENIX%/*}/kernelfs-probe" detached proc sys/kernel/core_pattern "$core"
+	assert_output ok
 }
 
 @test "a container configured \"unconfined\" gets no profile, and is told so" {
