@@ -538,8 +538,25 @@ refuses /register w
 refuses /status w
 refuses /kcore r
 refuses /dev/tty/ldisc_autoload w
+# a fresh sysfs below the engines' directories, or copied elsewhere
+refuses /var/lib/docker/x/sys/power/state w
+refuses /var/lib/docker/x/sys/bus/pci/rescan w
+refuses /tmp/b/sys/devices/system/cpu/cpu1/online w
+refuses /tmp/b/sys/module/apparmor/parameters/enabled w
+refuses /tmp/b/sys/firmware/acpi/tables/DSDT w
+# and no bind takes a subtree of either to another name
+mount deny /tmp/v/ /var/lib/docker/x/proc/sys/vm/ - bind
+mount deny /tmp/v/ /var/lib/docker/x/proc/sys/ - bind,rec
+mount deny /tmp/v/ /tmp/a/proc/sys/vm/ - bind
+mount deny /tmp/p/ /var/lib/docker/x/sys/power/ - bind
+mount deny /tmp/p/ /var/lib/docker/x/sys/power/ - move
 # the container's own files stay writable
 allows /etc/sysctl.conf w
+allows /sys/class/net/eth0/mtu w
+allows /sys/devices/virtual/net/veth0/mtu w
+allows /proc/sys/kernel/hostname w
+allows /var/lib/docker/x/proc/sys/kernel/hostname w
+allows /usr/lib/go/src/vendor/golang.org/x/sys/cpu/cpu.go w
 allows /var/lib/docker/overlay2/0123/diff/usr/include/x86_64-linux-gnu/sys/types.h w
 allows /usr/src/linux-headers-6.1.0-27-common/fs/proc/Kconfig w
 allows /usr/src/linux-headers-6.1.0-27-common/kernel/Kconfig w
