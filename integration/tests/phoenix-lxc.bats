@@ -425,8 +425,16 @@ kfs_probe_install() {
 	host_msgmax=$(cat /proc/sys/kernel/msgmax)
 	host_mq=$(cat /proc/sys/fs/mqueue/msg_max)
 	mark=$(dmesg_mark)
-	# runc >= 1.2: the binary from a detached read-only overlay (exeseal)
-	run in_ct 951 /run/kfs/bin/kernelfs-probe sealed-exec /run/kfs/empty
+	# runc >= 1.2: the binary from a detached read-only overlay (exeseal),
+	# its memfd fallback, and a detached clone of the binary alone (named
+	# "/", phoenix-nesting)
+	run in_ct 951 /run/kfs/bin/kernelfs-probe sealed-exec overlay /run/kfs/empty
+	assert_success
+	assert_output "ok label=$label"
+	run in_ct 951 "$KFS_PROBE" sealed-exec memfd
+	assert_success
+	assert_output "ok label=$label"
+	run in_ct 951 /run/kfs/bin/kernelfs-probe sealed-exec bind
 	assert_success
 	assert_output "ok label=$label"
 	# runc >= 1.3.3: sysctls through fsopen("proc") and a clone of /proc,
@@ -548,6 +556,7 @@ while umount $d/mv 2>/dev/null; do :; done'
 	# guarantee"): a host-wide sysctl of a procfs attached under a name
 	# that is not proc, where the kernel lets move_mount() place one
 	assert_line --regexp '^attach-vm: (ok|move_mount /var/lib/docker/phx-acc/mv: Permission denied)$'
+	echo "# $(grep '^attach-vm: ' <<<"$output") (kernel $(uname -r))" >&3
 	# the host is unchanged, the kernel printed no SysRq help, and each
 	# refusal is logged with the name AppArmor gave the file
 	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$core"

@@ -17,11 +17,15 @@
  *       CVE-2025-52881): a detached procfs (fsopen("proc"), or a clone of
  *       /proc), sys/KEY opened O_PATH, then reopened for writing through
  *       /proc/thread-self/fd/N.
- *   kernelfs-probe sealed-exec TMPDIR
- *       runc >= 1.2's sealed re-exec (libcontainer/exeseal,
- *       overlayfs_linux.go): a read-only overlay of this binary's directory
- *       and TMPDIR, made with fsopen("overlay") and never attached, the
- *       binary opened O_PATH in it and run with execveat(AT_EMPTY_PATH).
+ *   kernelfs-probe sealed-exec overlay TMPDIR | memfd | bind
+ *       runc's sealed re-exec of itself, run with execveat(AT_EMPTY_PATH):
+ *       overlay is runc >= 1.2's first choice (libcontainer/exeseal,
+ *       overlayfs_linux.go), a read-only overlay of this binary's directory
+ *       and TMPDIR made with fsopen("overlay") and never attached, the
+ *       binary opened O_PATH in it; memfd is its fallback
+ *       (cloned_binary_linux.go), a sealed memfd copy; bind is runc 1.1's
+ *       read-only bind of the binary, here a detached clone of the file
+ *       (open_tree(OPEN_TREE_CLONE)), whose root is the file itself.
  *       The copy prints its AppArmor label.
  *
  * Prints "ok" and exits 0 when the last step (the write, or the exec)
@@ -37,6 +41,7 @@
 #include <limits.h>
 #include <linux/mount.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -213,24 +218,25 @@ static int cmd_sysctl(int argc, char **argv)
 	return write_value(fd, path, argv[4]);
 }
 
-static int cmd_sealed_exec(int argc, char **argv)
+/* exec_fd FD NAME ARGV0: run FD as the probe's sealed-child */
+static int exec_fd(int fd, const char *name, char *argv0)
 {
-	char self[PATH_MAX], dir[PATH_MAX], base[PATH_MAX], lower[2 * PATH_MAX + 2];
+	char *child[] = {argv0, "sealed-child", NULL};
 
-	if (argc != 3)
-		return EXIT_SETUP;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return fail(EXIT_SETUP, "readlink", "/proc/self/exe");
-	self[n] = '\0';
+	syscall(SYS_execveat, fd, "", child, environ, AT_EMPTY_PATH);
+	return fail(EXIT_REFUSED, "execveat", name);
+}
+
+static int sealed_overlay(const char *self, const char *tmpdir, char *argv0)
+{
+	char dir[PATH_MAX], base[PATH_MAX], opt[2 * PATH_MAX + 16];
+
 	snprintf(dir, sizeof(dir), "%s", self);
 	snprintf(base, sizeof(base), "%s", self);
 	/* overlayfs needs two lower layers for a lower-only (read-only) mount;
 	 * the binary's directory on top.  (runc escapes ':' and '\'; the
 	 * paths here have neither.) */
-	snprintf(lower, sizeof(lower), "%s:%s", dirname(dir), argv[2]);
-	char opt[sizeof(lower) + 16];
-	snprintf(opt, sizeof(opt), "lowerdir=%s", lower);
+	snprintf(opt, sizeof(opt), "lowerdir=%s:%s", dirname(dir), tmpdir);
 	char *opts[] = {opt};
 	cleanup_close int mnt = detached_mount(
 	    "overlay", opts, 1, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
@@ -239,9 +245,58 @@ static int cmd_sealed_exec(int argc, char **argv)
 	cleanup_close int exe = openat(mnt, basename(base), O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (exe < 0)
 		return fail(EXIT_SETUP, "open O_PATH", basename(base));
-	char *child[] = {argv[0], "sealed-child", NULL};
-	syscall(SYS_execveat, exe, "", child, environ, AT_EMPTY_PATH);
-	return fail(EXIT_REFUSED, "execveat", basename(base));
+	return exec_fd(exe, basename(base), argv0);
+}
+
+static int sealed_memfd(const char *self, char *argv0)
+{
+	char buf[65536];
+	cleanup_close int src = open(self, O_RDONLY | O_CLOEXEC);
+	cleanup_close int mfd = (int)syscall(SYS_memfd_create, "runc_cloned:/proc/self/exe",
+					     MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (src < 0 || mfd < 0)
+		return fail(EXIT_SETUP, "memfd", self);
+	for (;;) {
+		ssize_t n = read(src, buf, sizeof(buf));
+		if (n < 0)
+			return fail(EXIT_SETUP, "read", self);
+		if (n == 0)
+			break;
+		if (write(mfd, buf, (size_t)n) != n)
+			return fail(EXIT_SETUP, "write", "memfd");
+	}
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+		return fail(EXIT_SETUP, "seal", "memfd");
+	return exec_fd(mfd, "memfd", argv0);
+}
+
+static int sealed_bind(const char *self, char *argv0)
+{
+	cleanup_close int tree = sys_open_tree(self);
+
+	if (tree < 0)
+		return fail(EXIT_SETUP, "open_tree", self);
+	return exec_fd(tree, "bind", argv0);
+}
+
+static int cmd_sealed_exec(int argc, char **argv)
+{
+	char self[PATH_MAX];
+
+	if (argc < 3)
+		return EXIT_SETUP;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return fail(EXIT_SETUP, "readlink", "/proc/self/exe");
+	self[n] = '\0';
+	if (strcmp(argv[2], "overlay") == 0 && argc == 4)
+		return sealed_overlay(self, argv[3], argv[0]);
+	if (strcmp(argv[2], "memfd") == 0 && argc == 3)
+		return sealed_memfd(self, argv[0]);
+	if (strcmp(argv[2], "bind") == 0 && argc == 3)
+		return sealed_bind(self, argv[0]);
+	return EXIT_SETUP;
 }
 
 static int cmd_sealed_child(void)

@@ -450,7 +450,7 @@ EOF
 	done
 }
 
-@test "host profiles: sysctls through a detached procfs, as runc >= 1.3.3 writes them: namespaced ones only" {
+@test "host profiles: runc >= 1.2's sealed re-exec; sysctls through a detached procfs, as runc >= 1.3.3 writes them: namespaced ones only" {
 	local name
 	for name in "${LXC_PROFILES[@]}"; do
 		# a detached procfs is named from its root (runc's fsopen("proc") or
@@ -472,6 +472,11 @@ allows /proc/sys/fs/mqueue/msg_max w
 allows /proc/sys/kernel/msg_next_id w
 allows /sys/kernel/security/apparmor/.replace w
 allows /sys/fs/cgroup/docker/cgroup.procs w
+# runc's sealed copy of itself: a detached overlay's file, a detached
+# file (named "/"), a sealed memfd
+allows /runc rx
+allows / rx
+allows /memfd:runc_cloned:/proc/self/exe rx
 refuses /sys/kernel/core_pattern w
 refuses /sys/kernel/modprobe w
 refuses /sys/kernel/sysrq w
