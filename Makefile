@@ -72,7 +72,14 @@ HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h te
 
 .PHONY: all deps check demo unit bats integration sanitize valgrind install clean format lint bench fuzz fuzz-long
 
-all: $(BUILD)/phoenix
+all: $(BUILD)/phoenix $(BUILD)/kernelfs-probe
+
+# The host-profile tests' probe of detached kernel filesystems
+# (integration/tests/phoenix-lxc.bats): static, it runs inside LXC
+# containers.
+$(BUILD)/kernelfs-probe: integration/tools/kernelfs-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ $<
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -80,6 +80,10 @@ dmesg_mark() { dmesg | wc -l; }
 denied_since() {
 	dmesg | tail -n +"$(($1 + 1))" | grep 'apparmor="DENIED"' | grep -F -- "$2" || true
 }
+# dmesg_since_has MARK TEXT: the kernel logged TEXT after dmesg line MARK.
+dmesg_since_has() {
+	dmesg | tail -n +"$(($1 + 1))" | grep -qF -- "$2"
+}
 
 has_cap() { # has_cap HEXMASK BIT
 	(((16#$1 >> $2) & 1))
@@ -400,6 +404,186 @@ cat /proc/self/attr/current'
 	[ -n "$caps" ]
 	run has_cap "$caps" 33
 	assert_failure
+}
+
+# The kernel-filesystem probe (integration/tools/kernelfs-probe.c), copied
+# into container 951.  For the sealed re-exec it also runs from a tmpfs:
+# the container's root is already an overlay of the VM's overlay root, and
+# overlayfs refuses a third level (FILESYSTEM_MAX_STACK_DEPTH, EINVAL), so
+# runc's own sealed overlay of /usr/sbin falls back here.  An overlay of
+# the tmpfs is the same access pattern, one level down.
+KFS_PROBE=/usr/local/bin/kernelfs-probe
+kfs_probe_install() {
+	install -m 0755 "${PHOENIX%/*}/kernelfs-probe" "/var/lib/lxc/951/rootfs$KFS_PROBE"
+	in_ct 951 sh -c 'mountpoint -q /run/kfs || { mkdir -p /run/kfs && mount -t tmpfs tmpfs /run/kfs; }
+		mkdir -p /run/kfs/bin /run/kfs/empty && cp '"$KFS_PROBE"' /run/kfs/bin/'
+}
+
+@test "lxc-gpu-docker-storage: runc's sealed re-exec and its detached-procfs sysctl writes pass, namespaced sysctls only" {
+	kfs_probe_install
+	label=$(in_ct 951 cat /proc/self/attr/current)
+	host_msgmax=$(cat /proc/sys/kernel/msgmax)
+	host_mq=$(cat /proc/sys/fs/mqueue/msg_max)
+	mark=$(dmesg_mark)
+	# runc >= 1.2: the binary from a detached read-only overlay (exeseal),
+	# its memfd fallback, and a detached clone of the binary alone (named
+	# "/", phoenix-nesting)
+	run in_ct 951 /run/kfs/bin/kernelfs-probe sealed-exec overlay /run/kfs/empty
+	assert_success
+	assert_output "ok label=$label"
+	run in_ct 951 "$KFS_PROBE" sealed-exec memfd
+	assert_success
+	assert_output "ok label=$label"
+	run in_ct 951 /run/kfs/bin/kernelfs-probe sealed-exec bind
+	assert_success
+	assert_output "ok label=$label"
+	# runc >= 1.3.3: sysctls through fsopen("proc") and a clone of /proc,
+	# the O_PATH handle reopened through /proc/thread-self/fd
+	local mode
+	for mode in fsopen clone; do
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" net.ipv4.ip_unprivileged_port_start 0
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.msgmax 65536
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.shmmni 4000
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" fs.mqueue.msg_max 20
+		assert_output ok
+		# and the host-wide ones, named the same way, are not
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.core_pattern core
+		assert_failure 1
+		assert_output 'reopen sys/kernel/core_pattern: Permission denied'
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" vm.stat_interval 1
+		assert_failure 1
+		assert_output 'reopen sys/vm/stat_interval: Permission denied'
+	done
+	run in_ct 951 cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/fs/mqueue/msg_max
+	assert_output $'65536\n0\n20'
+	# the container's IPC namespace, not the host's
+	assert_equal "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
+	assert_equal "$(cat /proc/sys/fs/mqueue/msg_max)" "$host_mq"
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	assert_line --partial 'name="/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/sys/vm/stat_interval"'
+	refute_line --partial 'operation="exec"'
+	refute_line --partial 'name="/sys/net/'
+	refute_line --partial 'name="/sys/kernel/msgmax"'
+	refute_line --partial 'name="/sys/fs/mqueue/'
+	in_ct 951 sh -c 'echo 1024 >/proc/sys/net/ipv4/ip_unprivileged_port_start'
+}
+
+@test "lxc-gpu-docker-storage: docker run --sysctl with the namespaced sysctls (net.*, kernel.msg*, fs.mqueue.*)" {
+	run docker_in 951 run --rm --runtime=phoenix --network none \
+		--sysctl net.ipv4.ip_unprivileged_port_start=0 --sysctl kernel.msgmax=65536 \
+		--sysctl fs.mqueue.msg_max=20 --sysctl kernel.shmmni=4000 "$SCENE_IMAGE" \
+		cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/msgmax \
+		/proc/sys/fs/mqueue/msg_max /proc/sys/kernel/shmmni
+	assert_success
+	assert_output $'0\n65536\n20\n4000'
+}
+
+# What root in the privileged container 951 tries against the host: a fresh
+# procfs, sysfs and cgroup v1 hierarchy below /var/lib/docker (where
+# phoenix-nesting allows such mounts), the same filesystems detached, and a
+# procfs attached elsewhere with move_mount().  The v1 hierarchy is the
+# host's own (named phxacc, mounted on the host first): in a cgroup
+# namespace the kernel lets a container mount an existing hierarchy, not
+# create one.
+KFS_ATTACK='p=/usr/local/bin/kernelfs-probe d=/var/lib/docker/phx-acc
+try() { what=$1; shift; if "$@" 2>/dev/null; then echo "$what ok"; else echo "$what refused"; fi; }
+probe() { what=$1; shift; echo "$what: $($p "$@")"; }
+mkdir -p $d/proc $d/sys $d/cg/sys/fs/cgroup/phx $d/mv
+mount -t proc proc $d/proc && echo "mount proc ok"
+mount -t sysfs sysfs $d/sys && echo "mount sysfs ok"
+mount -t cgroup -o none,name=phxacc cgroup $d/cg/sys/fs/cgroup/phx && echo "mount cgroup ok"
+try core_pattern sh -c "printf %s \"|/tmp/evil %p\" >$d/proc/sys/kernel/core_pattern"
+try sysrq-trigger sh -c "echo h >$d/proc/sysrq-trigger"
+try release_agent sh -c "echo /tmp/evil >$d/cg/sys/fs/cgroup/phx/release_agent"
+try module sh -c "cat $d/sys/module/printk/parameters/time >$d/sys/module/printk/parameters/time"
+try net-sysctl sh -c "echo 1024 >$d/proc/sys/net/ipv4/ip_unprivileged_port_start"
+if [ -e /sys/kernel/uevent_helper ]; then
+	try uevent_helper sh -c "echo /tmp/evil >$d/sys/kernel/uevent_helper"
+	probe det-uevent detached sysfs kernel/uevent_helper /tmp/evil
+fi
+probe det-core detached proc sys/kernel/core_pattern "|/tmp/evil %p"
+probe det-sysrq detached proc sysrq-trigger h
+probe det-release detached cgroup release_agent /tmp/evil none name=phxacc
+probe clone-sysrq clone /proc sysrq-trigger h
+probe clone-core clone $d/proc/sys/kernel core_pattern "|/tmp/evil %p"
+probe clone-vm clone $d/proc/sys/vm stat_interval 1
+probe attach-core attach proc $d/mv sys/kernel/core_pattern "|/tmp/evil %p"
+probe attach-vm attach proc $d/mv sys/vm/stat_interval 1
+umount $d/proc $d/sys $d/cg/sys/fs/cgroup/phx
+while umount $d/mv 2>/dev/null; do :; done'
+
+@test "lxc-gpu-docker-storage: fresh and detached proc, sysfs and cgroup v1 cannot reach the host's core_pattern, sysrq, uevent_helper, release_agent" {
+	kfs_probe_install
+	mkdir -p /tmp/phxacc-cg
+	mountpoint -q /tmp/phxacc-cg || mount -t cgroup -o none,name=phxacc cgroup /tmp/phxacc-cg
+	core=$(cat /proc/sys/kernel/core_pattern)
+	# uevent_helper exists only with CONFIG_UEVENT_HELPER (Debian's kernels
+	# have none): its rule is then proven by tests/bats/profiles.bats only
+	uevent=absent
+	[ ! -e /sys/kernel/uevent_helper ] || uevent=$(cat /sys/kernel/uevent_helper)
+	mark=$(dmesg_mark)
+	run in_ct 951 sh -c "$KFS_ATTACK"
+	# the mounts themselves are allowed: the writes below are what is refused
+	assert_line "mount proc ok"
+	assert_line "mount sysfs ok"
+	assert_line "mount cgroup ok"
+	assert_line "core_pattern refused"
+	assert_line "sysrq-trigger refused"
+	assert_line "release_agent refused"
+	assert_line "module refused"
+	assert_line "net-sysctl ok"
+	if [ "$uevent" != absent ]; then
+		assert_line "uevent_helper refused"
+		assert_line "det-uevent: open kernel/uevent_helper: Permission denied"
+	fi
+	assert_line "det-core: open sys/kernel/core_pattern: Permission denied"
+	assert_line "det-sysrq: open sysrq-trigger: Permission denied"
+	assert_line "det-release: open release_agent: Permission denied"
+	assert_line "clone-sysrq: open sysrq-trigger: Permission denied"
+	assert_line "clone-core: open core_pattern: Permission denied"
+	# a subtree cloned out of a procfs: Linux 6.1 names a detached mount's
+	# files from its superblock's root (dentry_path_raw(), as for fsopen):
+	# /sys/vm/stat_interval, refused like any host-wide sysctl
+	assert_line "clone-vm: open stat_interval: Permission denied"
+	# move_mount() is mediated from Linux 6.6 on (apparmor_move_mount); on
+	# 6.1 the procfs lands, and its core_pattern is refused by name
+	assert_line --regexp '^attach-core: (open /var/lib/docker/phx-acc/mv/sys/kernel/core_pattern|move_mount /var/lib/docker/phx-acc/mv): Permission denied$'
+	# what AppArmor cannot name (README, "What the host profiles
+	# guarantee"): a host-wide sysctl of a procfs attached under a name
+	# that is not proc, where the kernel lets move_mount() place one
+	assert_line --regexp '^attach-vm: (ok|move_mount /var/lib/docker/phx-acc/mv: Permission denied)$'
+	echo "# $(grep '^attach-vm: ' <<<"$output") (kernel $(uname -r))" >&3
+	# the host is unchanged, the kernel printed no SysRq help, and each
+	# refusal is logged with the name AppArmor gave the file
+	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$core"
+	[ "$uevent" = absent ] || assert_equal "$(cat /sys/kernel/uevent_helper)" "$uevent"
+	assert_equal "$(cat /tmp/phxacc-cg/release_agent)" ""
+	refute dmesg_since_has "$mark" 'sysrq: HELP'
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sysrq-trigger"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/cg/sys/fs/cgroup/phx/release_agent"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/sys/module/printk/parameters/time"'
+	assert_line --partial 'name="/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/sysrq-trigger"'
+	assert_line --partial 'name="/release_agent"'
+	assert_line --partial 'name="/sys/vm/stat_interval"'
+	[ "$uevent" = absent ] || assert_line --partial 'name="/kernel/uevent_helper"'
+	# the same probe, unconfined on the host, does reach the kernel: the
+	# refusals above are the host profile's
+	mark=$(dmesg_mark)
+	run "${PHOENIX%/*}/kernelfs-probe" detached proc sysrq-trigger h
+	assert_output ok
+	dmesg_since_has "$mark" 'sysrq: HELP'
+	run "${PHOENIX%/*}/kernelfs-probe" detached proc sys/kernel/core_pattern "$core"
+	assert_output ok
+	run "${PHOENIX%/*}/kernelfs-probe" detached cgroup release_agent "" none name=phxacc
+	assert_output ok
+	umount /tmp/phxacc-cg
 }
 
 @test "a container configured \"unconfined\" gets no profile, and is told so" {
