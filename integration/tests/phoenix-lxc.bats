@@ -9,6 +9,8 @@
 #   801  privileged,   phoenix-test-host (allows all but /phoenix-host-denied/)
 #   802  unprivileged, phoenix-test-host (lxc.idmap, securityfs bound in)
 #   951  privileged,   lxc-gpu-docker-storage (the real hardened profile)
+#   952  privileged,   lxc-gpu-docker-storage, nothing but its init (a
+#        second tenant under the same template)
 #   900  "apparmor_profile": "unconfined"
 # containerd and dockerd run in 801, 802 and 951.
 
@@ -36,8 +38,9 @@ setup_file() {
 		scene_ct "$ct" "$CONFIGS"
 		scene_engines "$ct"
 	done
+	scene_ct 952 "$CONFIGS" 2>"$out/952.err"
 	scene_ct 900 "$CONFIGS" 2>"$out/unconfined.err" || true
-	lap "4 LXC containers started, engines set up"
+	lap "5 LXC containers started, engines set up"
 	for ct in 801 802 951; do
 		scene_engines_wait "$ct"
 	done
@@ -56,7 +59,7 @@ setup_file() {
 
 teardown_file() {
 	local ct
-	for ct in 801 802 951 900; do
+	for ct in 801 802 951 952 900; do
 		lxc-stop -n "$ct" -k >/dev/null 2>&1 || true
 	done
 }
@@ -145,7 +148,7 @@ has_cap() { # has_cap HEXMASK BIT
 	local ct prof pid caps
 	for ct in 801 802 951; do
 		prof=phoenix-test-host
-		[ "$ct" != 951 ] || prof=lxc-gpu-docker-storage
+		[ "$ct" != 951 ] || prof=lxc-gpu-docker-storage.951
 		pid=$(scene_ct_pid "$ct")
 		assert_equal "$(cat /proc/"$pid"/attr/current)" "$prof//&:ct-$ct:unconfined (enforce)"
 		# inside: its own namespace is its view; mac_admin (33) is kept
@@ -216,12 +219,12 @@ has_cap() { # has_cap HEXMASK BIT
 	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
 	ns=$(nested_ns ct-951 "$cid")
 	run host_labels_below ct-951
-	assert_output --partial "lxc-gpu-docker-storage//&:ct-951//$ns:phoenix-default (enforce)"
+	assert_output --partial "lxc-gpu-docker-storage.951//&:ct-951//$ns:phoenix-default (enforce)"
 	mark=$(dmesg_mark)
 	run docker_in 951 exec "$cid" cat /mnt/shared/private/secret
 	assert_failure
 	run denied_since "$mark" 'name="/mnt/shared/private/secret"'
-	assert_output --partial 'profile="lxc-gpu-docker-storage"'
+	assert_output --partial 'profile="lxc-gpu-docker-storage.951"'
 	# the host profile's /proc rules bind the nested container as well
 	mark=$(dmesg_mark)
 	run docker_in 951 exec "$cid" sh -c 'echo 1 >/proc/sys/kernel/core_pattern'
@@ -371,7 +374,7 @@ try policy-replace sh -c "cat /root/probe.bin >$a/policy/.replace"'
 		if [ "$ct" = 951 ]; then
 			# the hardened profile refuses (and logs) the namespace mkdir itself
 			run denied_since "$mark" 'operation="mkdir"'
-			assert_output --partial 'profile="lxc-gpu-docker-storage"'
+			assert_output --partial 'profile="lxc-gpu-docker-storage.951"'
 		fi
 	done
 	refute grep -q '^phx-escape-probe ' "$AAFS/profiles"
@@ -614,4 +617,139 @@ while umount $d/mv 2>/dev/null; do :; done'
 	[ ! -d "$AAFS/policy/namespaces/ct-951" ]
 	run host_labels_below ct-951
 	assert_output ""
+}
+
+## One LXC container and another's policy namespaces (issue 15.4) ########
+# 951 and 952 run under the same template, lxc-gpu-docker-storage, each
+# under its own copy (lxc-gpu-docker-storage.951, .952) that names its own
+# namespace alone.  The kernel's namespace mkdir and rmdir check only that
+# the caller administers policy (apparmorfs.c, ns_mkdir_op/ns_rmdir_op), so
+# only the profile stands between one container and the other's tree.
+
+# tenant_up CT: CT running (the post-stop test above stops 951).
+tenant_up() {
+	lxc-info -n "$1" -s | grep -q RUNNING && return 0
+	lxc-start -n "$1" -l INFO -o "/var/lib/lxc/$1/start.log"
+	for _ in $(seq 120); do
+		in_ct "$1" test -e /run/ct-init.ready 2>/dev/null && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# tenant_nested CT: in CT, as phoenix would (mkdir and .replace through
+# the `policy` link), the namespace phx-t-CT with the profile
+# phx-tenant-probe, and a task running in it.
+tenant_nested() {
+	local a=$AAFS
+	apparmor_parser -Q -S "$BATS_FILE_TMPDIR/tenant.sd" >"/var/lib/lxc/$1/rootfs/root/tenant.bin"
+	in_ct "$1" sh -c "mkdir -p $a/policy/namespaces/phx-t-$1 &&
+		cat /root/tenant.bin >$a/policy/namespaces/phx-t-$1/.replace &&
+		(printf %s 'exec :phx-t-$1:unconfined' >/proc/self/attr/apparmor/exec && exec sleep 900) </dev/null >/dev/null 2>&1 &"
+	for _ in $(seq 50); do
+		host_labels_below "ct-$1" | grep -qF ":ct-$1//phx-t-$1:" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# tenant_tree CT: what the host sees of CT's namespace tree: directories,
+# profiles, and the labels of the tasks in it.
+tenant_tree() {
+	(cd "$AAFS/policy/namespaces/ct-$1" && find . -maxdepth 5 -type d | LC_ALL=C sort)
+	grep -F ":ct-$1" "$AAFS/profiles" | LC_ALL=C sort
+	host_labels_below "ct-$1" | cut -d' ' -f2- | LC_ALL=C sort
+}
+
+# Every way for one container to change another's namespaces, and the same
+# in its own: prints "<attempt> ok|refused".
+TENANT_SCRIPT='a=/sys/kernel/security/apparmor; o=ct-$1; n=phx-t-$1
+try() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "$what ok"; else echo "$what refused"; fi; }
+try other-rmdir rmdir "$a/policy/../$o/namespaces/$n"
+try other-mkdir mkdir "$a/policy/../$o/namespaces/evil"
+try other-mkdir-below mkdir "$a/policy/../$o/namespaces/$n/namespaces/evil"
+try other-load sh -c "cat /root/tenant.bin >$a/policy/../$o/namespaces/$n/.load"
+try other-replace sh -c "cat /root/tenant.bin >$a/policy/../$o/namespaces/$n/.replace"
+try other-remove sh -c "printf %s phx-tenant-probe >$a/policy/../$o/namespaces/$n/.remove"
+try other-ct-replace sh -c "cat /root/tenant.bin >$a/policy/../$o/.replace"
+try other-ct-remove sh -c "printf %s :$n: >$a/policy/../$o/.remove"
+try other-list ls "$a/policy/../$o/namespaces/"
+try own-mkdir mkdir "$a/policy/namespaces/phx-own"
+try own-load sh -c "cat /root/tenant.bin >$a/policy/namespaces/phx-own/.load"
+try own-replace sh -c "cat /root/tenant.bin >$a/policy/namespaces/phx-own/.replace"
+try own-remove sh -c "printf %s phx-tenant-probe >$a/policy/namespaces/phx-own/.remove"
+try own-mkdir-below mkdir "$a/policy/namespaces/phx-own/namespaces/deeper"
+try own-rmdir-below rmdir "$a/policy/namespaces/phx-own/namespaces/deeper"
+try own-rmdir rmdir "$a/policy/namespaces/phx-own"'
+
+@test "each LXC container runs under its own copy of the template, written and loaded by phoenix-lxc-config" {
+	local ct pid
+	tenant_up 951
+	for ct in 951 952; do
+		grep -qx "lxc-gpu-docker-storage.$ct (enforce)" "$AAFS/profiles"
+		head -n 1 "/etc/apparmor.d/lxc-gpu-docker-storage.$ct" |
+			grep -qxF "# phoenix per-container profile: template lxc-gpu-docker-storage, container $ct (written by phoenix-host-profiles; do not edit)"
+		grep -qx "@{PHOENIX_CT_NS} = ct-$ct" "/etc/apparmor.d/lxc-gpu-docker-storage.$ct"
+		pid=$(scene_ct_pid "$ct")
+		assert_equal "$(cat /proc/"$pid"/attr/current)" "lxc-gpu-docker-storage.$ct//&:ct-$ct:unconfined (enforce)"
+		grep -qx "lxc.apparmor.profile = lxc-gpu-docker-storage.$ct//&:ct-$ct:unconfined" "/var/lib/lxc/$ct/config"
+	done
+	# the template stays loaded, and names no container's namespace
+	grep -qx "lxc-gpu-docker-storage (enforce)" "$AAFS/profiles"
+	# a privileged container's configuration comes with the warning
+	run cat "$BATS_FILE_TMPDIR/952.err"
+	assert_output --partial "WARNING: container 952 (second-tenant) is privileged"
+	assert_output --partial "its host profile lxc-gpu-docker-storage.952 is then the only boundary"
+	assert_output --partial '"What the host profiles guarantee"'
+	# rewriting changes nothing; a redeployment keeps the copies
+	run "$REPO/hooks/phoenix-lxc-config" 952 "$CONFIGS" --apply
+	assert_success
+	assert_line "phoenix-lxc-config: /var/lib/lxc/952/config unchanged"
+	refute_output --partial WARNING
+	run scene_profiles lxc-gpu-docker-storage
+	assert_success
+	assert_line "phoenix-host-profiles: unchanged  lxc-gpu-docker-storage.951"
+	assert_line "phoenix-host-profiles: up to date lxc-gpu-docker-storage.952 (loaded)"
+	assert_line "phoenix-host-profiles: nothing changed"
+}
+
+@test "neither of two LXC containers under the same template can remove, create or load into the other's namespaces; each can in its own" {
+	local ct other before mark
+	tenant_up 951
+	printf 'profile phx-tenant-probe { file, }\n' >"$BATS_FILE_TMPDIR/tenant.sd"
+	tenant_nested 951
+	tenant_nested 952
+	for ct in 951 952; do
+		other=952
+		[ "$ct" = 951 ] || other=951
+		before=$(tenant_tree "$other")
+		# the other's tree has what the attacks aim at
+		grep -qx "./namespaces/phx-t-$other" <<<"$before"
+		grep -qF ":ct-$other//phx-t-$other:phx-tenant-probe" <<<"$before" ||
+			grep -qF ":ct-$other://phx-t-$other:phx-tenant-probe" <<<"$before"
+		grep -qF "lxc-gpu-docker-storage.$other//&:ct-$other//phx-t-$other:unconfined" <<<"$before"
+		mark=$(dmesg_mark)
+		run in_ct "$ct" sh -c "$TENANT_SCRIPT" sh "$other"
+		assert_success
+		for what in other-rmdir other-mkdir other-mkdir-below other-load other-replace other-remove \
+			other-ct-replace other-ct-remove other-list; do
+			assert_line "$what refused"
+		done
+		for what in own-mkdir own-load own-replace own-remove own-mkdir-below own-rmdir-below own-rmdir; do
+			assert_line "$what ok"
+		done
+		# the other's tree is as it was, its task still in its namespace
+		assert_equal "$(tenant_tree "$other")" "$before"
+		[ ! -d "$AAFS/policy/namespaces/ct-$ct/namespaces/phx-own" ]
+		# refused by the container's own copy, which logs it
+		run denied_since "$mark" "name=\"/namespaces/ct-$other/namespaces/phx-t-$other"
+		assert_output --partial 'operation="rmdir"'
+		assert_output --partial "profile=\"lxc-gpu-docker-storage.$ct\""
+		run denied_since "$mark" "name=\"/namespaces/ct-$other/namespaces/evil"
+		assert_output --partial 'operation="mkdir"'
+		assert_output --partial "profile=\"lxc-gpu-docker-storage.$ct\""
+	done
+	for ct in 951 952; do
+		host_labels_below "ct-$ct" | grep -F ":ct-$ct//phx-t-$ct:" | cut -d' ' -f1 | xargs -r kill
+	done
 }

@@ -218,9 +218,10 @@ compile() {
 dfa() {
 	local out="$BATS_FILE_TMPDIR/$1.dfa" dir
 	if [ ! -s "$out" ]; then
-		dir=$(dir_of "$1")
-		"${PARSER[@]}" -M "$FEATURES_DEBIAN" -I "$PROFILES/$dir" -D dfa-states \
-			"$PROFILES/$dir/$1" 2>"$out" >/dev/null || return 1
+		dir=$PROFILES/$(dir_of "$1")
+		[ -f "$dir/$1" ] || dir=$BATS_FILE_TMPDIR/inst
+		"${PARSER[@]}" -M "$FEATURES_DEBIAN" -I "$dir" -D dfa-states \
+			"$dir/$1" 2>"$out" >/dev/null || return 1
 	fi
 	echo "$out"
 }
@@ -235,12 +236,31 @@ expect() {
 	[ "$status" -eq 0 ] || fail "$1: $output"
 }
 
+# expect_quiet NAME <<EOF ... EOF: the same, for `run`: prints the unmet
+# expectations, status 1 if any.
+expect_quiet() {
+	local dump
+	dump=$(dfa "$1") || { echo "$1 does not compile"; return 1; }
+	"$PYTHON" "$BATS_FILE_TMPDIR/aadfa.py" "$dump"
+}
+
+# instance TEMPLATE CONTAINER: container CONTAINER's own copy of the host
+# template TEMPLATE, as hooks/phoenix-host-profiles writes it, in
+# $BATS_FILE_TMPDIR/inst (where dfa and rules find it).
+instance() {
+	local inst=$BATS_FILE_TMPDIR/inst hp=$PROFILES/../hooks/phoenix-host-profiles
+	[ -f "$inst/$1.$2" ] && return 0
+	"$hp" --src "$PROFILES/host" --dest "$inst" >/dev/null &&
+		"$hp" --dest "$inst" --container "$2:$1" >/dev/null
+}
+
 # The text of NAME with every include expanded, as the parser reads it,
 # without comments.
 rules() {
 	local dir
-	dir=$(dir_of "$1")
-	"${PARSER[@]}" -p -I "$PROFILES/$dir" "$PROFILES/$dir/$1" 2>/dev/null | sed -e 's/#.*//' -e '/^ *$/d'
+	dir=$PROFILES/$(dir_of "$1")
+	[ -f "$dir/$1" ] || dir=$BATS_FILE_TMPDIR/inst
+	"${PARSER[@]}" -p -I "$dir" "$dir/$1" 2>/dev/null | sed -e 's/#.*//' -e '/^ *$/d'
 }
 
 @test "the decision checker reads a compiled policy correctly" {
@@ -576,20 +596,22 @@ EOF
 @test "host profiles: phoenix can administer policy below the container's namespace, not above it" {
 	local name
 	for name in "${LXC_PROFILES[@]}"; do
-		run rules "$name"
+		instance "$name" 951
+		run rules "$name.951"
 		assert_line --regexp '^ *capability mac_admin,'
 		refute_output --partial change_profile
-		expect "$name" <<'EOF'
+		expect "$name.951" <<'EOF'
 # securityfs, as phoenix and apparmor_parser open it
 allows /sys/kernel/security/apparmor/features/domain/stack r
 allows /sys/kernel/security/apparmor/.replace w
 allows /sys/kernel/security/apparmor/.remove w
 # through the `policy` link: paths inside apparmorfs
-allows /namespaces/ct951/namespaces/phoenix-c1/ rw
-allows /namespaces/ct951/namespaces/phoenix-c1/.replace w
-allows /namespaces/ct951/namespaces/phoenix-c1/profiles/ r
-allows /namespaces/ct951/.replace w
-refuses /namespaces/ct951/ w
+allows /namespaces/ct-951/namespaces/phoenix-c1/ rw
+allows /namespaces/ct-951/namespaces/phoenix-c1/.replace w
+allows /namespaces/ct-951/namespaces/phoenix-c1/profiles/ r
+allows /namespaces/ct-951/namespaces/phoenix-c1/namespaces/nested/ w
+allows /namespaces/ct-951/.replace w
+refuses /namespaces/ct-951/ w
 refuses /namespaces/other/ w
 refuses /.replace w
 refuses /.load w
@@ -598,6 +620,48 @@ allows /proc/4242/attr/apparmor/exec w
 allows /proc/4242/task/4243/attr/apparmor/exec w
 mount allow /sys/kernel/security/ securityfs securityfs -
 mount deny /tmp/securityfs/ securityfs securityfs -
+EOF
+	done
+}
+
+@test "host profiles: a container's own copy administers its own namespace alone, the template none" {
+	local name ct other
+	for name in "${LXC_PROFILES[@]}"; do
+		for ct in 951 9 a.b_c-d; do
+			instance "$name" "$ct"
+			# every other namespace, whatever it has in common with its own
+			for other in 95 9510 952 8 ct- ct-9 "ct-$ct-x" "ct-${ct}0" "$ct" "ct-${ct%?}" "ct-${ct%?}x" phx-1 .none; do
+				[ "$other" != "ct-$ct" ] || continue
+				run expect_quiet "$name.$ct" <<EOF
+refuses /namespaces/$other/ w
+refuses /namespaces/$other/namespaces/evil/ w
+refuses /namespaces/$other/namespaces/phx-1/ w
+refuses /namespaces/$other/namespaces/phx-1/.replace w
+refuses /namespaces/$other/namespaces/phx-1/.load w
+refuses /namespaces/$other/namespaces/phx-1/.remove w
+refuses /namespaces/$other/namespaces/phx-1/profiles/p/raw_data r
+refuses /namespaces/$other/.replace w
+refuses /namespaces/$other/.remove w
+EOF
+				[ "$status" -eq 0 ] || fail "$name.$ct, namespace $other: $output"
+			done
+			expect "$name.$ct" <<EOF
+allows /namespaces/ct-$ct/namespaces/phx-1/ rw
+allows /namespaces/ct-$ct/namespaces/phx-1/.replace w
+allows /namespaces/ct-$ct/namespaces/phx-1/.remove w
+allows /namespaces/ct-$ct/.replace w
+allows /namespaces/ct-$ct/profiles/ r
+refuses /namespaces/ct-$ct/ w
+EOF
+		done
+		# the template itself, loaded in the root namespace like every
+		# profile file: no namespace at all through the link
+		expect "$name" <<'EOF'
+refuses /namespaces/ct-951/namespaces/phx-1/ w
+refuses /namespaces/ct-951/namespaces/phx-1/.replace w
+refuses /namespaces/ct-951/.replace w
+refuses /namespaces/ct-.none/namespaces/x/ w
+allows /sys/kernel/security/apparmor/.replace w
 EOF
 	done
 }
