@@ -320,8 +320,8 @@ static int apply(struct ph_cli *cli, const struct opt *o, const char *value,
 	case T_PRESERVE_FDS: {
 		int64_t n = 0;
 		if (parse_go_int(value, &n) < 0)
-			return ph_error_make(err, EINVAL, "invalid value `%s` for option --%s", value,
-					     o->name);
+			return ph_error_make(err, EINVAL, "invalid value `%s` for option --%s",
+					     value, o->name);
 		/* runc preserves none for n <= 0; more than this many fail there */
 		cli->preserve_fds = n < 0 ? 0 : n > 1 << 20 ? 1 << 20 : (int)n;
 		break;
@@ -398,8 +398,8 @@ struct forms {
 	uint64_t by_name, by_alias; /* bit i: opts[i] */
 };
 
-static int note_form(struct forms *f, const struct opt *opts, const struct opt *o,
-		     const char *name, size_t len, ph_error_t *err)
+static int note_form(struct forms *f, const struct opt *opts, const struct opt *o, const char *name,
+		     size_t len, ph_error_t *err)
 {
 	size_t i = (size_t)(o - opts);
 	if (i >= 64)
@@ -526,7 +526,8 @@ static void add_positional(struct ph_cli *cli, int i)
 	cli->nargs++;
 }
 
-static int parse_command_args(struct ph_cli *cli, const struct command *c, int from, ph_error_t *err)
+static int parse_command_args(struct ph_cli *cli, const struct command *c, int from,
+			      ph_error_t *err)
 {
 	int n = cli->argc - from;
 	cleanup_free int *at = calloc((size_t)n + 1, sizeof(int));

@@ -106,8 +106,8 @@ struct ph_cli {
 	int ncaps;
 	struct ph_cli_value *process_at; /* every --process/-p value, in order */
 	int nprocess;
-	int first_arg_index;	    /* argv index of the first positional argument, 0 = none */
-	int nargs;		    /* number of positional arguments */
+	int first_arg_index; /* argv index of the first positional argument, 0 = none */
+	int nargs;	     /* number of positional arguments */
 };
 
 /* Parse argv.  Fails only for command lines phoenix must act on and cannot

@@ -90,7 +90,8 @@ static int read_bounded(int fd, const char *path, char **out, size_t *out_len, p
 	for (;;) {
 		if (len + 1 == cap) {
 			if (cap > PH_SPEC_MAX_SIZE)
-				return ph_error_make(err, EFBIG, "`%s` is larger than the limit of %u bytes",
+				return ph_error_make(err, EFBIG,
+						     "`%s` is larger than the limit of %u bytes",
 						     path, PH_SPEC_MAX_SIZE);
 			char *p = realloc(buf, cap * 2);
 			if (p == NULL)
@@ -107,7 +108,8 @@ static int read_bounded(int fd, const char *path, char **out, size_t *out_len, p
 			break;
 		len += (size_t)n;
 		if (len > PH_SPEC_MAX_SIZE)
-			return ph_error_make(err, EFBIG, "`%s` is larger than the limit of %u bytes", path,
+			return ph_error_make(err, EFBIG,
+					     "`%s` is larger than the limit of %u bytes", path,
 					     PH_SPEC_MAX_SIZE);
 	}
 	buf[len] = '\0';
@@ -147,9 +149,9 @@ static int read_process_file(const char *path, struct ph_spec **out, ph_error_t 
 /* The runtime's command line with the checked document in place of every
  * --process value (runc takes the last; all are replaced). */
 struct handover {
-	int fd;		/* the memfd, at its inherited number; -1 */
-	char **argv;	/* the runtime's command line: the caller's, or in `words` */
-	char **words;	/* the words phoenix made (freed with it) */
+	int fd;	      /* the memfd, at its inherited number; -1 */
+	char **argv;  /* the runtime's command line: the caller's, or in `words` */
+	char **words; /* the words phoenix made (freed with it) */
 	int nwords;
 };
 
@@ -188,7 +190,8 @@ static int sealed_copy(const struct ph_spec *proc, int min_fd, int *out, ph_erro
 	size_t len = 0;
 	if (ph_json_serialize(proc->root, &text, &len, err) < 0)
 		return -1;
-	cleanup_close int fd = memfd_create("phoenix-process.json", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	cleanup_close int fd =
+	    memfd_create("phoenix-process.json", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return ph_error_make(err, errno, "memfd_create");
 	if (write_all(fd, text, len) < 0)
@@ -260,18 +263,18 @@ static int check_cap_value(const char *v, cap_value_t *cap, ph_error_t *err)
 {
 	if (cap_from_name(v, cap) == 0) {
 		char *name = cap_to_name(*cap);
-		bool canonical = name != NULL && strncmp(name, "cap_", 4) == 0 &&
-				 strcasecmp(name, v) == 0;
+		bool canonical =
+		    name != NULL && strncmp(name, "cap_", 4) == 0 && strcasecmp(name, v) == 0;
 		char upper[64] = "";
 		for (size_t i = 0; canonical && name[i] && i < sizeof(upper) - 1; i++)
 			upper[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A'
-									 : name[i]);
+									   : name[i]);
 		cap_free(name);
 		if (canonical && strcmp(upper, v) == 0)
 			return 0;
 		if (canonical)
-			return ph_error_make(err, EINVAL, "--cap %s: capability must be written `%s`",
-					     v, upper);
+			return ph_error_make(err, EINVAL,
+					     "--cap %s: capability must be written `%s`", v, upper);
 	}
 	return ph_error_make(err, EINVAL, "--cap %s: unknown capability", v);
 }

@@ -132,8 +132,8 @@ int main(void)
 	/* every spelling Go's flag package takes, long and one-letter names
 	 * alike: one or two dashes, `=value` or the next word */
 	static const char *const cap_spellings[][2] = {
-	    {"--cap", NULL}, {"-cap", NULL}, {"--c", NULL}, {"-c", NULL}, {"--cap=", ""},
-	    {"-cap=", ""},   {"--c=", ""},   {"-c=", ""},
+	    {"--cap", NULL}, {"-cap", NULL}, {"--c", NULL}, {"-c", NULL},
+	    {"--cap=", ""},  {"-cap=", ""},  {"--c=", ""},  {"-c=", ""},
 	};
 	for (size_t i = 0; i < sizeof(cap_spellings) / sizeof(cap_spellings[0]); i++) {
 		char word[64];
