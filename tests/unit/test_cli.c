@@ -181,7 +181,9 @@ int main(void)
 
 	/* --process: the last one wins; every occurrence is known, with
 	 * where its value is, for the runtime's command line */
-	CHECK(PARSE(&c, "exec", "-p", "/a", "-p=/b", "--p", "/c", "-p=", "cid") == 0);
+	char *pv[] = {"phoenix", "exec", "-p", "/a", "-p=/b", "--p", "/c", "-p=", "cid", NULL};
+	ph_cli_release(&c);
+	CHECK(ph_cli_parse(9, pv, &c, &err) == 0);
 	CHECK_STR(c.process, "");
 	CHECK(c.nprocess == 4);
 	CHECK(c.process_at[0].index == 3 && c.process_at[0].offset == 0);
