@@ -19,8 +19,8 @@ DESTDIR    ?=
 BUILD_PKGS := gcc make pkg-config libyajl-dev libapparmor-dev libcap-dev libseccomp-dev
 TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind clang man-db groff-base \
               libclang-rt-14-dev apparmor apparmor-utils
-VM_PKGS    := qemu-system-x86 kmod xz-utils cpio lxc docker.io containerd podman \
-              uidmap iptables
+VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd podman \
+              uidmap iptables mmdebstrap e2fsprogs
 ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS)
 
 PKGS_LIBS  := yajl libapparmor libcap libseccomp
@@ -115,9 +115,19 @@ sanitize:
 	$(MAKE) SAN=1 unit bats
 
 # the fault-injection suite runs a build with PHOENIX_FAULT compiled in
+# Debian 12 (the host's root) runs every suite; each release in
+# INTEGRATION_RELEASES (trixie, sid: a guest root of their own, built once
+# and cached) runs the demo and RELEASE_SUITES.
+INTEGRATION_RELEASES ?=
+RELEASE_SUITES ?= integration/tests/phoenix-core.bats integration/tests/vm-apparmor.bats
 integration: $(BUILD)/phoenix
 	$(MAKE) FAULTS=1 all
 	integration/run-suite.sh
+	@set -e; for r in $(INTEGRATION_RELEASES); do \
+		echo "# == release $$r"; \
+		PHOENIX_RELEASE=$$r integration/demo.sh; \
+		PHOENIX_RELEASE=$$r integration/run-suite.sh $(RELEASE_SUITES); \
+	done
 
 # The test command (README, .ci/run): every suite, the real-kernel one last.
 check: deps

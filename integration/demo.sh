@@ -17,8 +17,9 @@
 # is timed; the demo exits non-zero at the first step that fails (it is
 # also a smoke test).
 #
-# Environment: PHOENIX_DEMO_TIMEOUT (seconds for the VM, default 600) and
-# everything integration/vm.sh reads.
+# Environment: PHOENIX_RELEASE (bookworm, trixie or sid: the guest and its
+# kernel, see vm.sh), PHOENIX_DEMO_TIMEOUT (seconds for the VM, default
+# 600) and everything integration/vm.sh reads.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -35,11 +36,14 @@ if [[ ${1:-} != --guest ]]; then
 	}
 	start=$EPOCHREALTIME
 	"$here/fetch-kernel.sh"
+	if [[ ${PHOENIX_RELEASE:-bookworm} != bookworm ]]; then
+		"$here/guest-root.sh" "$PHOENIX_RELEASE" >/dev/null
+	fi
 	cd "$repo"
 	status=0
 	"$here/vm.sh" --timeout "${PHOENIX_DEMO_TIMEOUT:-600}" -- "$here/demo.sh" --guest || status=$?
 	end=$EPOCHREALTIME
-	printf 'demo: %s after %.1f s (VM boot included)\n' \
+	printf 'demo (%s): %s after %.1f s (VM boot included)\n' "${PHOENIX_RELEASE:-bookworm}" \
 		"$( ((status == 0)) && echo PASSED || echo "FAILED (status $status)")" \
 		"$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
 	exit "$status"
