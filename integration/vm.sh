@@ -61,8 +61,18 @@ for f in "$kdir/complete" "$kdir/vmlinux" "$kdir/initramfs.cpio" "$kdir/root/lib
 done
 
 cwd=$(pwd -P)
+# The guest's /tmp is a tmpfs of its own: a working directory below /tmp
+# (a checkout cloned there) is shared as well, its top directory
+# /tmp/NAME as a 9p share of its own that the guest mounts at the same
+# path, under a tmpfs overlay like the root.
+share=''
 case $cwd in
-/tmp | /tmp/* | /run | /run/* | /proc | /proc/* | /sys | /sys/* | /dev | /dev/*)
+/tmp/*)
+	share=${cwd#/tmp/}
+	share=/tmp/${share%%/*}
+	[[ $share != *,* ]] || die "cannot share $share with the guest: QEMU option values cannot hold a comma"
+	;;
+/tmp | /run | /run/* | /proc | /proc/* | /sys | /sys/* | /dev | /dev/*)
 	die "the working directory $cwd does not exist in the guest (its /tmp, /run, /proc, /sys and /dev are its own)"
 	;;
 esac
@@ -102,6 +112,7 @@ while IFS= read -r name; do
 	fi
 done < <(compgen -e)
 printf '%s\0' "$cwd" >"$ctl/cwd"
+[[ -z $share ]] || printf '%s\0' "$share" >"$ctl/share"
 # The guest gives up a little earlier than we do, so that it can still say
 # which processes were left.
 if ((timeout_s >= 30)); then
@@ -152,6 +163,13 @@ qemu=(
 	-chardev "file,id=err,path=$run/stderr,append=on"
 	-device virtserialport,bus=vser.0,chardev=err,name=phoenix.stderr
 )
+if [[ -n $share ]]; then
+	# shellcheck disable=SC2054 # QEMU's own option syntax uses commas
+	qemu+=(
+		-fsdev "local,id=share,path=$share,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=share,mount_tag=phoenix-share
+	)
+fi
 
 vm_failed() {
 	printf 'vm.sh: error: %s\n' "$*" >&2
