@@ -195,7 +195,7 @@ $(BUILD)/scripts/phoenix-lxc-config: hooks/phoenix-lxc-config $(BUILD)/paths.h
 
 $(BUILD)/scripts/phoenix-host-profiles: hooks/phoenix-host-profiles $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(call subst_line,$<,^	for d in "\$$here/\.\./profiles/host" .*; do$$,	for d in "$(DATADIR)/profiles/host"; do)
+	$(call subst_line,$<,^src_dirs=(.*)$$,src_dirs=("$(DATADIR)/profiles/host"))
 	chmod 0755 $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/scripts/phoenix-engine-setup: hooks/phoenix-engine-setup $(BUILD)/paths.h
