@@ -28,8 +28,8 @@ PATH_VARS  := PREFIX BINDIR SBINDIR LIBEXECDIR DATADIR MANDIR BASHCOMPDIR TMPFIL
 BUILD_PKGS := gcc make pkg-config libyajl-dev libapparmor-dev libcap-dev libseccomp-dev
 TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind clang man-db groff-base \
               libclang-rt-14-dev apparmor apparmor-utils
-VM_PKGS    := qemu-system-x86 kmod xz-utils cpio lxc docker.io containerd podman \
-              uidmap iptables
+VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd podman \
+              uidmap iptables mmdebstrap e2fsprogs
 ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS)
 # what `make deb` needs besides BUILD_PKGS (`make deb-deps`)
 DEB_PKGS   := dpkg-dev debhelper dh-apparmor fakeroot lintian
@@ -85,7 +85,14 @@ ALL_CFLAGS += -include $(BUILD)/paths.h
 
 .PHONY: all deps check demo unit bats integration sanitize valgrind install install-files deb deb-deps clean format lint bench fuzz fuzz-long FORCE
 
-all: $(BUILD)/phoenix
+all: $(BUILD)/phoenix $(BUILD)/kernelfs-probe
+
+# The host-profile tests' probe of detached kernel filesystems
+# (integration/tests/phoenix-lxc.bats): static, it runs inside LXC
+# containers.
+$(BUILD)/kernelfs-probe: integration/tools/kernelfs-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ $<
 
 # The directories this build is for, as C macros (PHOENIX_DATADIR, …),
 # rewritten only when one of them changed.  A path with a character
@@ -135,9 +142,19 @@ sanitize:
 	$(MAKE) SAN=1 unit bats
 
 # the fault-injection suite runs a build with PHOENIX_FAULT compiled in
+# Debian 12 (the host's root) runs every suite; each release in
+# INTEGRATION_RELEASES (trixie, sid: a guest root of their own, built once
+# and cached) runs the demo and RELEASE_SUITES.
+INTEGRATION_RELEASES ?=
+RELEASE_SUITES ?= integration/tests/phoenix-core.bats integration/tests/vm-apparmor.bats
 integration: $(BUILD)/phoenix
 	$(MAKE) FAULTS=1 all
 	integration/run-suite.sh
+	@set -e; for r in $(INTEGRATION_RELEASES); do \
+		echo "# == release $$r"; \
+		PHOENIX_RELEASE=$$r integration/demo.sh; \
+		PHOENIX_RELEASE=$$r integration/run-suite.sh $(RELEASE_SUITES); \
+	done
 
 # The test command (README, .ci/run): every suite, the real-kernel one last.
 check: deps
@@ -178,7 +195,7 @@ $(BUILD)/scripts/phoenix-lxc-config: hooks/phoenix-lxc-config $(BUILD)/paths.h
 
 $(BUILD)/scripts/phoenix-host-profiles: hooks/phoenix-host-profiles $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(call subst_line,$<,^	for d in "\$$here/\.\./profiles/host" .*; do$$,	for d in "$(DATADIR)/profiles/host"; do)
+	$(call subst_line,$<,^src_dirs=(.*)$$,src_dirs=("$(DATADIR)/profiles/host"))
 	chmod 0755 $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/scripts/phoenix-engine-setup: hooks/phoenix-engine-setup $(BUILD)/paths.h

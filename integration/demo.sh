@@ -17,8 +17,9 @@
 # is timed; the demo exits non-zero at the first step that fails (it is
 # also a smoke test).
 #
-# Environment: PHOENIX_DEMO_TIMEOUT (seconds for the VM, default 600) and
-# everything integration/vm.sh reads.
+# Environment: PHOENIX_RELEASE (bookworm, trixie or sid: the guest and its
+# kernel, see vm.sh), PHOENIX_DEMO_TIMEOUT (seconds for the VM, default
+# 600) and everything integration/vm.sh reads.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -35,11 +36,14 @@ if [[ ${1:-} != --guest ]]; then
 	}
 	start=$EPOCHREALTIME
 	"$here/fetch-kernel.sh"
+	if [[ ${PHOENIX_RELEASE:-bookworm} != bookworm ]]; then
+		"$here/guest-root.sh" "$PHOENIX_RELEASE" >/dev/null
+	fi
 	cd "$repo"
 	status=0
 	"$here/vm.sh" --timeout "${PHOENIX_DEMO_TIMEOUT:-600}" -- "$here/demo.sh" --guest || status=$?
 	end=$EPOCHREALTIME
-	printf 'demo: %s after %.1f s (VM boot included)\n' \
+	printf 'demo (%s): %s after %.1f s (VM boot included)\n' "${PHOENIX_RELEASE:-bookworm}" \
 		"$( ((status == 0)) && echo PASSED || echo "FAILED (status $status)")" \
 		"$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
 	exit "$status"
@@ -52,6 +56,8 @@ fi
 CT=951
 CTNS=ct-$CT
 HOSTP=lxc-gpu-docker-storage
+# the container's own copy of the template (hooks/phoenix-lxc-config)
+CTP=$HOSTP.$CT
 t0=$EPOCHREALTIME
 step_t=$t0
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%6.1f", b - a }'; }
@@ -89,8 +95,8 @@ printf '   init (pid %s) seen from the host: %s\n' "$ctpid" "$(cat "/proc/$ctpid
 printf '   inside: label %s, AppArmor namespace %s (level %s)\n' \
 	"$(in_ct "$CT" cat /proc/self/attr/current)" "$(in_ct "$CT" cat "$SCENE_AAFS/.ns_name")" \
 	"$(in_ct "$CT" cat "$SCENE_AAFS/.ns_level")"
-[[ $(cat "/proc/$ctpid/attr/current") == "$HOSTP//&:$CTNS:unconfined (enforce)" ]] ||
-	fail "the LXC container does not run as $HOSTP//&:$CTNS:unconfined"
+[[ $(cat "/proc/$ctpid/attr/current") == "$CTP//&:$CTNS:unconfined (enforce)" ]] ||
+	fail "the LXC container does not run as $CTP//&:$CTNS:unconfined"
 done_in
 
 step "containerd and dockerd inside, phoenix registered (hooks/phoenix-engine-setup)"
@@ -124,7 +130,7 @@ ns=$(nested_ns "$CTNS" "$cid")
 printf '   label inside the nested container: %s\n' "$inside"
 printf '   the same task seen from the host:   %s\n' "$hostl"
 [[ $inside == "phoenix-default (enforce)" ]] || fail "inside label is not phoenix-default (enforce)"
-[[ $hostl == "$HOSTP//&:$CTNS//$ns:phoenix-default (enforce)" ]] || fail "unexpected host label"
+[[ $hostl == "$CTP//&:$CTNS//$ns:phoenix-default (enforce)" ]] || fail "unexpected host label"
 done_in
 
 step "denials: by the container's profile, and by the host profile"
@@ -138,7 +144,7 @@ printf '   cat /mnt/shared/private/secret (%s refuses, phoenix-default would all
 sleep 0.5
 echo "   the kernel's audit lines:"
 dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -E 'phoenix-denied|mnt/shared/private' | show
-dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "profile=\"$HOSTP\" name=\"/mnt/shared/private/secret\"" ||
+dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "profile=\"$CTP\" name=\"/mnt/shared/private/secret\"" ||
 	fail "no audit line from $HOSTP"
 dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "profile=\":$CTNS//$ns:phoenix-default\" name=\"/phoenix-denied/secret\"" ||
 	dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "name=\"/phoenix-denied/secret\"" ||

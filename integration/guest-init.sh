@@ -1,7 +1,7 @@
 #!/bin/bash
 # Stage 2 of the integration VM: PID 1 in the guest's real root (the host's
-# / under a tmpfs overlay, prepared by the initramfs's /init), run by the
-# host's bash.  vm.sh copies this file onto the run's control share,
+# / under a tmpfs overlay, or a guest-root image, prepared by the
+# initramfs's /init), run by that root's bash.  vm.sh copies this file onto the run's control share,
 # mounted on /run/phoenix-vm, next to:
 #   argv     the command, NUL-separated
 #   env      NAME=value pairs to pass, NUL-separated
@@ -79,6 +79,15 @@ cd "$cwd" 2>/dev/null || fail "working directory $cwd does not exist in the gues
 deadline=''
 if [[ -f $ctl/timeout ]]; then
 	read -r deadline <"$ctl/timeout"
+fi
+
+# A guest-root image (trixie, sid) boots without systemd: do what
+# apparmor.service would for LXC, whose containers' default profiles
+# (lxc-container-default-cgns, ...) must be loaded before lxc-start.
+if [[ " $(</proc/cmdline) " == *" phoenix.root=disk "* && -f /etc/apparmor.d/lxc-containers ]]; then
+	say "loading /etc/apparmor.d/lxc-containers at uptime $(uptime_s)s"
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin apparmor_parser -r /etc/apparmor.d/lxc-containers ||
+		fail "apparmor_parser -r /etc/apparmor.d/lxc-containers failed"
 fi
 
 say "running ${argv[0]} at uptime $(uptime_s)s"

@@ -112,6 +112,15 @@ teardown() {
 	[[ $stderr == *"no kernel in $probe"* ]]
 }
 
+@test "an unknown release is a loud failure, before any VM starts" {
+	PHOENIX_RELEASE=potato run --separate-stderr "$vm" -- true
+	assert_failure 125
+	[[ $stderr == *"must be bookworm, trixie or sid, not \`potato\`"* ]]
+	PHOENIX_RELEASE=bookworm PHOENIX_KERNEL_RELEASE=woody run --separate-stderr "$vm" -- true
+	assert_failure 125
+	[[ $stderr == *"not \`woody\`"* ]]
+}
+
 @test "a working directory the guest does not have is refused" {
 	cd /tmp
 	run --separate-stderr "$vm" -- true

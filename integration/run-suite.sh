@@ -11,7 +11,9 @@
 # integration/harness.bats on this machine: the harness's own tests.
 # Exits 0 when every file passed, otherwise with the last failing status.
 #
-# Environment: PHOENIX_SUITE_TIMEOUT (seconds per VM, default 1800);
+# Environment: PHOENIX_RELEASE (bookworm, trixie or sid: the guest, see
+# vm.sh; a trixie or sid root is built first when missing);
+# PHOENIX_SUITE_TIMEOUT (seconds per VM, default 1800);
 # PHOENIX_SUITE_JOBS (VMs at a time, default the number of CPUs);
 # PHOENIX_BIN (default build/phoenix of this checkout, passed to the tests);
 # everything vm.sh reads.
@@ -50,7 +52,13 @@ for arg in "${args[@]}"; do
 	fi
 done
 
+release=${PHOENIX_RELEASE:-bookworm}
+lap_start=$SECONDS
 "$here/fetch-kernel.sh"
+if [[ $release != bookworm ]]; then
+	"$here/guest-root.sh" "$release" >/dev/null
+fi
+echo "# release $release (kernel ${PHOENIX_KERNEL_RELEASE:-$release}): kernel and guest root ready in $((SECONDS - lap_start)) s"
 
 export PHOENIX_BIN=${PHOENIX_BIN:-$repo/build/phoenix}
 cd "$repo"
@@ -69,7 +77,10 @@ run_bats() {
 }
 if (($# == 0)); then
 	echo "# harness.bats, on this machine"
-	run_bats "${here#"$repo"/}/harness.bats" bats --tap "$here/harness.bats"
+	# the harness's tests are about the host-root guest (PHOENIX_RELEASE
+	# unset), with the kernel PHOENIX_KERNEL_RELEASE selects
+	run_bats "${here#"$repo"/}/harness.bats" env -u PHOENIX_RELEASE \
+		PHOENIX_KERNEL_RELEASE="${PHOENIX_KERNEL_RELEASE:-$release}" bats --tap "$here/harness.bats"
 fi
 # The files' VMs run PHOENIX_SUITE_JOBS at a time (default: the number of
 # CPUs; a TCG guest running bats mostly keeps one CPU busy).  Each file's
@@ -118,6 +129,7 @@ while ((${#job_file[@]} > 0)); do
 done
 if ((${#failed[@]} > 0)); then
 	printf 'run-suite: failed: %s\n' "${failed[@]}" >&2
+	echo "# run-suite ($release): lap $((SECONDS - lap_start)) s"
 	exit "$status"
 fi
-echo "# run-suite: all ${#files[@]} file(s) passed"
+echo "# run-suite ($release): all ${#files[@]} file(s) passed, lap $((SECONDS - lap_start)) s"

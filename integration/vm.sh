@@ -15,7 +15,12 @@
 # guest stops the command 20 s earlier itself, lists the processes still
 # running on stderr, and vm.sh exits 124.
 #
-# Environment: PHOENIX_VM_CACHE (kernel cache, default integration/cache),
+# Environment: PHOENIX_RELEASE (the guest: bookworm, the default, boots
+# the host's / as above; trixie and sid boot their own root, built by
+# guest-root.sh, with only this checkout shared in, at its own path),
+# PHOENIX_KERNEL_RELEASE (whose kernel to boot: bookworm,
+# trixie or sid; default PHOENIX_RELEASE), PHOENIX_VM_CACHE
+# (kernel cache, default integration/cache),
 # PHOENIX_VM_TIMEOUT (default 600), PHOENIX_VM_MEM (MB, default 2048),
 # PHOENIX_VM_CONSOLE_LOG (where the guest console log is kept, default
 # CACHE/console.log), PHOENIX_VM_ACCEL (tcg or kvm; default kvm only when
@@ -53,14 +58,43 @@ done
 [[ $mem =~ ^[1-9][0-9]*$ ]] || die "--mem wants a number of MB, not \`$mem\`"
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing (package qemu-system-x86)"
-[[ -f $cache/current ]] || die "no kernel in $cache: run integration/fetch-kernel.sh first"
-kver=$(<"$cache/current")
+kernel_release=${PHOENIX_KERNEL_RELEASE:-${PHOENIX_RELEASE:-bookworm}}
+case $kernel_release in
+bookworm | trixie | sid) ;;
+*) die "PHOENIX_KERNEL_RELEASE/PHOENIX_RELEASE must be bookworm, trixie or sid, not \`$kernel_release\`" ;;
+esac
+current=$cache/current-$kernel_release
+# a cache prepared by an older fetch-kernel.sh has only `current` (bookworm)
+[[ -f $current || $kernel_release != bookworm ]] || current=$cache/current
+[[ -f $current ]] ||
+	die "no kernel in $cache for $kernel_release: run integration/fetch-kernel.sh --release $kernel_release first"
+kver=$(<"$current")
 kdir=$cache/$kver
 for f in "$kdir/complete" "$kdir/vmlinux" "$kdir/initramfs.cpio" "$kdir/root/lib/modules/$kver/modules.dep"; do
-	[[ -f $f ]] || die "kernel $kver in $cache is incomplete ($f missing): run integration/fetch-kernel.sh"
+	[[ -f $f ]] || die "kernel $kver in $cache is incomplete ($f missing): run integration/fetch-kernel.sh --release $kernel_release"
 done
 
+# The guest's root: the host's / for bookworm (its packages are Debian
+# 12's), a guest-root.sh image for trixie and sid, with the checkout
+# shared at its own path.
+guest_release=${PHOENIX_RELEASE:-bookworm}
+repo=$(dirname "$here")
+image=''
+case $guest_release in
+bookworm) ;;
+trixie | sid)
+	# built here when missing (minutes, once; run-suite.sh and demo.sh
+	# build it first)
+	image=$("$here/guest-root.sh" "$guest_release") ||
+		die "no $guest_release guest root (integration/guest-root.sh $guest_release failed)"
+	;;
+*) die "PHOENIX_RELEASE must be bookworm, trixie or sid, not \`$guest_release\`" ;;
+esac
+
 cwd=$(pwd -P)
+if [[ -n $image && $cwd != "$repo" && $cwd != "$repo"/* ]]; then
+	die "with the $guest_release guest root only the checkout $repo is shared: run vm.sh from inside it"
+fi
 # The guest's /tmp is a tmpfs of its own: a working directory below /tmp
 # (a checkout cloned there) is shared as well, its top directory
 # /tmp/NAME as a 9p share of its own that the guest mounts at the same
@@ -119,6 +153,7 @@ if ((timeout_s >= 30)); then
 	printf '%s\n' "$((timeout_s - 20))" >"$ctl/timeout"
 fi
 printf '%s\n' "$kdir/root/lib/modules/$kver" >"$ctl/modules"
+printf '%s\n' "$repo" >"$ctl/repo"
 cp "$here/guest-init.sh" "$ctl/guest-init.sh"
 
 # The two ports are file chardevs that tail follows.  A FIFO read by cat
@@ -145,15 +180,15 @@ kvm) accel_opts=(-accel kvm -cpu host) ;;
 *) die "PHOENIX_VM_ACCEL must be tcg or kvm, not \`$accel\`" ;;
 esac
 
+# no_timer_check: a 7.2 kernel under TCG once panicked in the IO-APIC
+# timer check ("IO-APIC + timer doesn't work!"), which a slow emulated
+# CPU can fail.
 # shellcheck disable=SC2054 # QEMU's own option syntax uses commas
 qemu=(
 	qemu-system-x86_64 -M q35 "${accel_opts[@]}" -smp 2 -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot -net none
 	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio"
-	-append "console=ttyS0 panic=-1 printk.time=1 rw"
 	-chardev "file,id=console,path=$run/console.log" -serial chardev:console
-	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
-	-device virtio-9p-pci,fsdev=root,mount_tag=phoenix-root
 	-fsdev "local,id=ctl,path=$ctl,security_model=none"
 	-device virtio-9p-pci,fsdev=ctl,mount_tag=phoenix-ctl
 	-device virtio-rng-pci
@@ -163,6 +198,26 @@ qemu=(
 	-chardev "file,id=err,path=$run/stderr,append=on"
 	-device virtserialport,bus=vser.0,chardev=err,name=phoenix.stderr
 )
+append="console=ttyS0 panic=-1 printk.time=1 rw no_timer_check"
+if [[ -z $image ]]; then
+	# shellcheck disable=SC2054
+	qemu+=(
+		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=root,mount_tag=phoenix-root
+	)
+else
+	# snapshot=on: the guest's writes go to a temporary file QEMU drops.
+	# shellcheck disable=SC2054
+	qemu+=(
+		-drive "file=$image,if=none,id=rootdisk,format=raw,snapshot=on,cache=unsafe"
+		-device virtio-blk-pci,drive=rootdisk
+		-fsdev "local,id=repo,path=$repo,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=repo,mount_tag=phoenix-repo
+		-fsdev "local,id=modules,path=$(realpath "$kdir/root/lib/modules/$kver"),security_model=none,readonly=on"
+		-device virtio-9p-pci,fsdev=modules,mount_tag=phoenix-modules
+	)
+	append+=" phoenix.root=disk"
+fi
 if [[ -n $share ]]; then
 	# shellcheck disable=SC2054 # QEMU's own option syntax uses commas
 	qemu+=(
@@ -170,6 +225,7 @@ if [[ -n $share ]]; then
 		-device virtio-9p-pci,fsdev=share,mount_tag=phoenix-share
 	)
 fi
+qemu+=(-append "$append")
 
 vm_failed() {
 	printf 'vm.sh: error: %s\n' "$*" >&2

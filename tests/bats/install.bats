@@ -29,7 +29,10 @@ usr/share/phoenix/profiles/host/tunables/phoenix'
 
 # One build for PREFIX=/opt/phx and an install of it for PREFIX=/usr, in a
 # build directory of this file's own (the checkout's build/ is not touched).
+# The make of `make bats` (its -s, -j and the rest) is not passed on: the
+# test reads the commands the inner makes print.
 setup_file() {
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	B=$BATS_FILE_TMPDIR/build
 	export B
 	make -C "$REPO_ROOT" -s -j2 BUILD="$B" LINK=dynamic PREFIX=/opt/phx all >"$BATS_FILE_TMPDIR/make1.log" 2>&1
@@ -83,18 +86,20 @@ teardown() {
   "apparmor_profile": "lxc-gpu-docker-storage", "apparmor_manages_nesting": true}}}
 JSON
 	cd /
-	run "$ROOT/usr/sbin/phoenix-lxc-config" 951 "$WORK/configs.json"
+	local pd=$ROOT/usr/share/phoenix/profiles/host
+	run "$ROOT/usr/sbin/phoenix-lxc-config" 951 "$WORK/configs.json" --profiles-dir "$pd"
 	assert_success
 	assert_line 'lxc.hook.pre-start = /usr/libexec/phoenix/phoenix-lxc-ns create'
 	assert_line 'lxc.hook.post-stop = /usr/libexec/phoenix/phoenix-lxc-ns remove'
 	cp "$ROOT/usr/sbin/phoenix-lxc-config" "$WORK/elsewhere"
-	run "$WORK/elsewhere" 951 "$WORK/configs.json"
+	run "$WORK/elsewhere" 951 "$WORK/configs.json" --profiles-dir "$pd"
+	assert_success
 	assert_line 'lxc.hook.pre-start = /usr/libexec/phoenix/phoenix-lxc-ns create'
 }
 
 @test "the installed phoenix-host-profiles deploys from the installed DATADIR, never a test profile" {
-	run grep -n 'for d in' "$ROOT/usr/sbin/phoenix-host-profiles"
-	assert_output --partial 'for d in "/usr/share/phoenix/profiles/host"; do'
+	run grep -n '^src_dirs=' "$ROOT/usr/sbin/phoenix-host-profiles"
+	assert_output --partial 'src_dirs=("/usr/share/phoenix/profiles/host")'
 	# the installed tree stands in for /usr/share/phoenix here
 	run "$ROOT/usr/sbin/phoenix-host-profiles" --src "$ROOT/usr/share/phoenix/profiles/host" --dest "$WORK/apparmor.d"
 	assert_success
