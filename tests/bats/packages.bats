@@ -114,7 +114,7 @@ files_of() {
 {"lxc_configs": {"951": {"name": "gpu-docker", "unprivileged": false,
   "apparmor_profile": "lxc-gpu-docker-storage", "apparmor_manages_nesting": true}}}
 JSON
-	run "$WORK/root/usr/sbin/phoenix-lxc-config" 951 "$WORK/configs.json"
+	run "$WORK/root/usr/sbin/phoenix-lxc-config" 951 "$WORK/configs.json" --profiles-dir "$WORK/root/etc/apparmor.d"
 	assert_success
 	assert_line 'lxc.hook.pre-start = /usr/libexec/phoenix/phoenix-lxc-ns create'
 	# the profiles in /etc/apparmor.d are the ones phoenix-host-profiles deploys
