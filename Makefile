@@ -30,9 +30,10 @@ TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind
               libclang-rt-14-dev apparmor apparmor-utils
 VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd podman \
               uidmap iptables mmdebstrap e2fsprogs
-ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS)
-# what `make deb` needs besides BUILD_PKGS (`make deb-deps`)
+# what `make deb` needs besides BUILD_PKGS (`make deb-deps`; the tests
+# build the packages too)
 DEB_PKGS   := dpkg-dev debhelper dh-apparmor fakeroot lintian
+ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS) $(DEB_PKGS)
 
 PKGS_LIBS  := yajl libapparmor libcap libseccomp
 CC         ?= gcc
