@@ -14,40 +14,34 @@
 #define DIR_FINAL_MODE 0700
 
 /* In a user namespace, a file whose owner is not mapped into it shows the
- * overflow uid (kernel/user_namespace.c: from_kuid_munged); /proc/self/uid_map
- * tells such an owner from a user of the namespace that really has that
- * uid.  An unprivileged LXC container's /var bound from the host belongs
- * to the host's root: no process of the container can write it. */
-static bool owner_outside_userns(uid_t uid)
+ * overflow uid and gid (kernel/user_namespace.c: from_kuid_munged), which
+ * may also be a uid of the namespace (Proxmox maps 0-65535).  The kernel
+ * tells them apart: root of the namespace has CAP_DAC_OVERRIDE only over
+ * inodes whose owner and group are mapped (fs/namei.c,
+ * capable_wrt_inode_uidgid), so a write check that fails on a 0755
+ * directory means an owner outside the namespace -- in an unprivileged
+ * LXC container, the host's root, whom no process of the container can
+ * act as. */
+static bool owner_outside_userns(int fd, const struct stat *st)
 {
-	cleanup_free char *ov = NULL, *map = NULL;
+	cleanup_free char *ov = NULL;
 	size_t len = 0;
 	ph_error_t e = NULL;
 	if (ph_file_read_path("/proc/sys/kernel/overflowuid", 64, &ov, &len, &e) < 0) {
 		ph_error_free(&e);
 		return false;
 	}
-	if (strtoul(ov, NULL, 10) != uid) /* NUL-terminated by ph_file_read */
+	if (strtoul(ov, NULL, 10) != st->st_uid) /* NUL-terminated by ph_file_read */
 		return false;
-	if (ph_file_read_path("/proc/self/uid_map", 65536, &map, &len, &e) < 0) {
-		ph_error_free(&e);
-		return false;
-	}
-	for (char *line = map; line && *line;) {
-		unsigned long inside, outside, count;
-		if (sscanf(line, "%lu %lu %lu", &inside, &outside, &count) == 3 && uid >= inside &&
-		    uid - inside < count)
-			return false; /* mapped: a user of this namespace owns it */
-		line = strchr(line, '\n');
-		line = line ? line + 1 : NULL;
-	}
-	return true;
+	char self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	return faccessat(AT_FDCWD, self, W_OK, AT_EACCESS) < 0 && errno == EACCES;
 }
 
-static bool owner_ok(const struct stat *st, bool final)
+static bool owner_ok(int fd, const struct stat *st, bool final)
 {
 	return st->st_uid == 0 || st->st_uid == geteuid() ||
-	       (!final && geteuid() == 0 && owner_outside_userns(st->st_uid));
+	       (!final && geteuid() == 0 && owner_outside_userns(fd, st));
 }
 
 /* Check the directory `fd` opened as `shown` (a prefix of `path`). */
@@ -62,7 +56,7 @@ static int check_dir(int fd, const char *path, const char *shown, bool final, co
 				     shown);
 	bool others_write = (st.st_mode & 022) != 0;
 	bool sticky = (st.st_mode & S_ISVTX) != 0;
-	if (owner_ok(&st, final) && !(others_write && (final || !sticky)))
+	if (owner_ok(fd, &st, final) && !(others_write && (final || !sticky)))
 		return 0;
 	const char *role = final ? "" : " (a parent)";
 	return ph_error_make(err, EPERM,

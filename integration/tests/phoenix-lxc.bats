@@ -479,7 +479,7 @@ kfs_probe_install() {
 	# the container's IPC namespace, not the host's
 	assert_equal "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
 	assert_equal "$(cat /proc/sys/fs/mqueue/msg_max)" "$host_mq"
-	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage.951"'
 	assert_line --partial 'name="/sys/kernel/core_pattern"'
 	assert_line --partial 'name="/sys/vm/stat_interval"'
 	refute_line --partial 'operation="exec"'
@@ -580,7 +580,7 @@ while umount $d/mv 2>/dev/null; do :; done'
 	[ "$uevent" = absent ] || assert_equal "$(cat /sys/kernel/uevent_helper)" "$uevent"
 	assert_equal "$(cat /tmp/phxacc-cg/release_agent)" ""
 	refute dmesg_since_has "$mark" 'sysrq: HELP'
-	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage.951"'
 	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sys/kernel/core_pattern"'
 	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sysrq-trigger"'
 	assert_line --partial 'name="/var/lib/docker/phx-acc/cg/sys/fs/cgroup/phx/release_agent"'
