@@ -35,7 +35,10 @@ static bool owner_outside_userns(int fd, const struct stat *st)
 		return false;
 	char self[64];
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	return faccessat(AT_FDCWD, self, W_OK, AT_EACCESS) < 0 && errno == EACCES;
+	/* EROFS: a read-only mount, which no one in the container can write
+	 * either */
+	return faccessat(AT_FDCWD, self, W_OK, AT_EACCESS) < 0 &&
+	       (errno == EACCES || errno == EROFS);
 }
 
 static bool owner_ok(int fd, const struct stat *st, bool final)
