@@ -14,7 +14,7 @@
 #define DIR_FINAL_MODE 0700
 
 /* In a user namespace, a file whose owner is not mapped into it shows the
- * overflow uid and gid (kernel/user_namespace.c: from_kuid_munged), which
+ * overflow uid (kernel/user_namespace.c: from_kuid_munged), which
  * may also be a uid of the namespace (Proxmox maps 0-65535).  The kernel
  * tells them apart: root of the namespace has CAP_DAC_OVERRIDE only over
  * inodes whose owner and group are mapped (fs/namei.c,
