@@ -588,7 +588,7 @@ static int absolute_clean(const char *path, char **out, ph_error_t *err)
 	return 0;
 }
 
-int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
+static int parse_all(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
 {
 	memset(cli, 0, sizeof(*cli));
 	cli->argc = argc;
@@ -633,6 +633,15 @@ int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
 		return 0;
 	}
 	return parse_command_args(cli, c, i + 1, err);
+}
+
+/* On failure nothing stays allocated: the caller need not release. */
+int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
+{
+	int rc = parse_all(argc, argv, cli, err);
+	if (rc < 0)
+		ph_cli_release(cli);
+	return rc;
 }
 
 void ph_cli_release(struct ph_cli *cli)
