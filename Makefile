@@ -35,6 +35,15 @@ VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd p
 DEB_PKGS   := dpkg-dev debhelper dh-apparmor fakeroot lintian
 ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS) $(DEB_PKGS)
 
+# The source tree, lowest layer first (README, "Layout"): a folder's code
+# includes from its own folder and the ones before it (README, "Layout",
+# names the two includes that still go upward).
+SRC_DIRS   := lib runtime-spec shim/aa shim/seccomp shim/audit shim/core shim/cmd
+SRC_INCS   := $(patsubst %,-I%,$(SRC_DIRS))
+ifneq ($(wildcard shim/*.c shim/*.h),)
+$(error $(wildcard shim/*.c shim/*.h): a source file belongs in one of $(SRC_DIRS))
+endif
+
 PKGS_LIBS  := yajl libapparmor libcap libseccomp
 CC         ?= gcc
 BUILD      ?= build
@@ -52,7 +61,7 @@ STATIC_LIBS := -static -l:libyajl_s.a -lapparmor -lcap -lseccomp
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DPHOENIX_VERSION='"$(VERSION)"' \
-              -Ishim -Ishim/aa -Iruntime-spec $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+              $(SRC_INCS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ifeq ($(SAN),1)
@@ -74,12 +83,12 @@ else
 PHOENIX_LIBS := $(STATIC_LIBS)
 endif
 
-LIB_SRCS   := $(filter-out shim/main.c,$(wildcard shim/*.c shim/aa/*.c runtime-spec/*.c))
+LIB_SRCS   := $(filter-out shim/cmd/main.c,$(wildcard $(patsubst %,%/*.c,$(SRC_DIRS))))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
-MAIN_OBJ   := $(BUILD)/obj/shim/main.o
+MAIN_OBJ   := $(BUILD)/obj/shim/cmd/main.o
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h tests/unit/aa-fixtures/*.h) \
+HDRS       := $(wildcard $(patsubst %,%/*.h,$(SRC_DIRS)) tests/unit/*.h tests/unit/aa-fixtures/*.h) \
               $(BUILD)/paths.h
 # every object of this build sees the directories it was built for
 ALL_CFLAGS += -include $(BUILD)/paths.h
@@ -251,11 +260,11 @@ deb: deb-deps
 	dpkg-buildpackage -us -uc -b
 
 format:
-	clang-format -i $(wildcard shim/*.[ch] shim/aa/*.[ch] runtime-spec/*.[ch] tests/unit/*.[ch])
+	clang-format -i $(wildcard $(patsubst %,%/*.[ch],$(SRC_DIRS)) tests/unit/*.[ch])
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		-D_GNU_SOURCE -Ishim -Ishim/aa -Iruntime-spec shim runtime-spec
+		-D_GNU_SOURCE $(SRC_INCS) $(SRC_DIRS)
 
 clean:
 	rm -rf build build-*
