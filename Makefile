@@ -3,16 +3,25 @@
 #   make demo     install what is needed, build, run the real-kernel demonstration
 #   make check    install what is needed, build, run every test
 #   make          build build/phoenix (statically linked; LINK=dynamic for shared libraries)
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR= (README, "Installing")
+#   make deb      build the Debian packages phoenix and phoenix-host (debian/)
 
 VERSION    := 0.1.0
+# The directories compiled into phoenix or written into the installed
+# scripts and configuration.  $(BUILD)/paths.h records them on every make
+# and changes only when one does, so changing any of them between `make`
+# and `make install` rebuilds everything that depends on them.
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/phoenix
 DATADIR    ?= $(PREFIX)/share/phoenix
 MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
+PATH_VARS  := PREFIX BINDIR SBINDIR LIBEXECDIR DATADIR MANDIR BASHCOMPDIR TMPFILESDIR SYSCONFDIR
 
 # Debian packages the build, the tests and the VM need.  `make deps`
 # installs only those missing (apt-get, as root).
@@ -22,6 +31,8 @@ TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind
 VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd podman \
               uidmap iptables mmdebstrap e2fsprogs
 ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS)
+# what `make deb` needs besides BUILD_PKGS (`make deb-deps`)
+DEB_PKGS   := dpkg-dev debhelper dh-apparmor fakeroot lintian
 
 PKGS_LIBS  := yajl libapparmor libcap libseccomp
 CC         ?= gcc
@@ -40,7 +51,6 @@ STATIC_LIBS := -static -l:libyajl_s.a -lapparmor -lcap -lseccomp
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DPHOENIX_VERSION='"$(VERSION)"' \
-              -DPHOENIX_DATADIR='"$(DATADIR)"' -DPHOENIX_SYSCONFDIR='"$(SYSCONFDIR)"' \
               -Ishim -Ishim/aa -Iruntime-spec $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
@@ -68,11 +78,35 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/obj/shim/main.o
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h tests/unit/aa-fixtures/*.h)
+HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h tests/unit/aa-fixtures/*.h) \
+              $(BUILD)/paths.h
+# every object of this build sees the directories it was built for
+ALL_CFLAGS += -include $(BUILD)/paths.h
 
-.PHONY: all deps check demo unit bats integration sanitize valgrind install clean format lint bench fuzz fuzz-long
+.PHONY: all deps check demo unit bats integration sanitize valgrind install install-files deb deb-deps clean format lint bench fuzz fuzz-long FORCE
 
-all: $(BUILD)/phoenix
+all: $(BUILD)/phoenix $(BUILD)/kernelfs-probe
+
+# The host-profile tests' probe of detached kernel filesystems
+# (integration/tests/phoenix-lxc.bats): static, it runs inside LXC
+# containers.
+$(BUILD)/kernelfs-probe: integration/tools/kernelfs-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ $<
+
+# The directories this build is for, as C macros (PHOENIX_DATADIR, …),
+# rewritten only when one of them changed.  A path with a character
+# outside [A-Za-z0-9_./+-] is refused: the paths go into C strings, sed
+# substitutions and LXC hook commands (which LXC splits on whitespace).
+$(BUILD)/paths.h: FORCE
+	@mkdir -p $(dir $@)
+	@set -e; for v in $(foreach v,$(PATH_VARS),'$(v)=$($(v))'); do \
+		case $${v#*=} in /*) ;; *) echo "$${v%%=*} must be an absolute path, not \`$${v#*=}'" >&2; exit 1 ;; esac; \
+		case $${v#*=} in *[!A-Za-z0-9_./+-]*) echo "$${v%%=*}: \`$${v#*=}' has a character outside [A-Za-z0-9_./+-]" >&2; exit 1 ;; esac; \
+		printf '#define PHOENIX_%s "%s"\n' "$${v%%=*}" "$${v#*=}"; done >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else \
+		[ ! -f $@ ] || echo "the installation directories changed since the last build: rebuilding"; \
+		mv -f $@.tmp $@; fi
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -136,17 +170,84 @@ demo: deps
 	$(MAKE) all
 	integration/demo.sh
 
-install: $(BUILD)/phoenix
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/hooks \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+# What `make install` and the Debian packages install (README,
+# "Installing"): never the test profiles (phoenix-test-*) or test helpers.
+not_test      = $(foreach f,$(1),$(if $(findstring /phoenix-test-,$(f)),,$(f)))
+CT_PROFILES   := $(call not_test,$(wildcard profiles/container/phoenix-*))
+CT_SUPPORT    := $(call not_test,$(wildcard profiles/container/abstractions/*))
+HOST_PROFILES := $(call not_test,$(wildcard profiles/host/lxc-*))
+HOST_ABSTRACTIONS := $(call not_test,$(wildcard profiles/host/abstractions/*))
+HOST_TUNABLES := $(call not_test,$(wildcard profiles/host/tunables/*))
+HOST_SCRIPTS  := phoenix-host-profiles phoenix-lxc-config phoenix-engine-setup
+SCRIPTS       := $(patsubst %,$(BUILD)/scripts/%,$(HOST_SCRIPTS) phoenix-lxc-ns)
+
+# The scripts as installed: the paths they find their files by are the
+# installed ones, not the checkout's.  Each substitution must match one
+# line of the script, or the build stops.
+# subst_line FILE FROM-REGEX TO-TEXT
+subst_line = sed -e 's\#$(2)\#$(3)\#' $(1) >$@.tmp && grep -qxF -- '$(3)' $@.tmp || \
+	{ rm -f $@.tmp; echo '$(1): no line matches "$(2)" (the installed path cannot be set)' >&2; exit 1; }
+
+$(BUILD)/scripts/phoenix-lxc-config: hooks/phoenix-lxc-config $(BUILD)/paths.h
+	@mkdir -p $(dir $@)
+	$(call subst_line,$<,^hook=\$$here/phoenix-lxc-ns$$,hook=$(LIBEXECDIR)/phoenix-lxc-ns)
+	chmod 0755 $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/scripts/phoenix-host-profiles: hooks/phoenix-host-profiles $(BUILD)/paths.h
+	@mkdir -p $(dir $@)
+	$(call subst_line,$<,^src_dirs=(.*)$$,src_dirs=("$(DATADIR)/profiles/host"))
+	chmod 0755 $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/scripts/phoenix-engine-setup: hooks/phoenix-engine-setup $(BUILD)/paths.h
+	@mkdir -p $(dir $@)
+	$(call subst_line,$<,^	\[\[ -n \$$phoenix \]\] || phoenix=/usr/local/bin/phoenix$$,	[[ -n $$phoenix ]] || phoenix=$(BINDIR)/phoenix)
+	chmod 0755 $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/scripts/phoenix-lxc-ns: hooks/phoenix-lxc-ns
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
+
+# the example configuration: every key at its default, for this build's paths
+$(BUILD)/phoenix.json: etc/phoenix.json.in $(BUILD)/paths.h
+	sed -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@.tmp && mv -f $@.tmp $@
+
+install-files: $(BUILD)/phoenix $(SCRIPTS) $(BUILD)/phoenix.json
+
+install: install-files
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(DATADIR)/profiles/container/abstractions \
+		$(DESTDIR)$(DATADIR)/profiles/host/abstractions $(DESTDIR)$(DATADIR)/profiles/host/tunables \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/phoenix
 	install -m 0755 $(BUILD)/phoenix $(DESTDIR)$(BINDIR)/phoenix
-	cp -R profiles/container profiles/host $(DESTDIR)$(DATADIR)/profiles/
-	for f in hooks/phoenix-*; do [ ! -f "$$f" ] || install -m 0755 "$$f" $(DESTDIR)$(DATADIR)/hooks/; done
-	[ ! -f man/phoenix.1 ] || install -m 0644 man/phoenix.1 $(DESTDIR)$(MANDIR)/man1/phoenix.1
-	[ ! -f man/phoenix.json.5 ] || install -m 0644 man/phoenix.json.5 $(DESTDIR)$(MANDIR)/man5/phoenix.json.5
-	[ ! -f completion/phoenix.bash ] || install -m 0644 completion/phoenix.bash \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/phoenix
+	install -m 0644 $(CT_PROFILES) $(DESTDIR)$(DATADIR)/profiles/container/
+	install -m 0644 $(CT_SUPPORT) $(DESTDIR)$(DATADIR)/profiles/container/abstractions/
+	install -m 0644 $(HOST_PROFILES) $(DESTDIR)$(DATADIR)/profiles/host/
+	install -m 0644 $(HOST_ABSTRACTIONS) $(DESTDIR)$(DATADIR)/profiles/host/abstractions/
+	install -m 0644 $(HOST_TUNABLES) $(DESTDIR)$(DATADIR)/profiles/host/tunables/
+	install -m 0755 $(patsubst %,$(BUILD)/scripts/%,$(HOST_SCRIPTS)) $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BUILD)/scripts/phoenix-lxc-ns $(DESTDIR)$(LIBEXECDIR)/phoenix-lxc-ns
+	install -m 0644 man/phoenix.1 $(DESTDIR)$(MANDIR)/man1/phoenix.1
+	install -m 0644 man/phoenix.json.5 $(DESTDIR)$(MANDIR)/man5/phoenix.json.5
+	install -m 0644 completion/phoenix.bash $(DESTDIR)$(BASHCOMPDIR)/phoenix
+	install -m 0644 etc/tmpfiles.d/phoenix.conf $(DESTDIR)$(TMPFILESDIR)/phoenix.conf
+	@# an operator's configuration is never overwritten
+	[ -e $(DESTDIR)$(SYSCONFDIR)/phoenix/phoenix.json ] || \
+		install -m 0644 $(BUILD)/phoenix.json $(DESTDIR)$(SYSCONFDIR)/phoenix/phoenix.json
+
+# The Debian packages (debian/), into the parent directory as
+# dpkg-buildpackage does.
+deb-deps:
+	@missing=$$(for p in $(BUILD_PKGS) $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deb: deb-deps
+	dpkg-buildpackage -us -uc -b
 
 format:
 	clang-format -i $(wildcard shim/*.[ch] shim/aa/*.[ch] runtime-spec/*.[ch] tests/unit/*.[ch])

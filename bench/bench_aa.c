@@ -39,6 +39,7 @@
 #include "aa_cache.h"
 #include "aa_features.h"
 #include "aa_env.h"
+#include "aa_lsm.h"
 #include "aa_ns.h"
 #include "aa_onexec.h"
 #include "aa_policy.h"
@@ -223,7 +224,9 @@ int main(int argc, char **argv)
 	char target[128];
 	snprintf(target, sizeof(target), ":%s:unconfined", ns);
 	ph_aa_onexec_init(&plan);
-	if (ph_aa_onexec_plan_transition(&env, target, false, &plan, &err) < 0)
+	struct ph_aa_lsm_probe lsm; /* the interface phoenix would choose */
+	ph_aa_lsm_probe(&env, &lsm);
+	if (ph_aa_onexec_plan_transition(&env, lsm.iface, target, false, &plan, &err) < 0)
 		fail("plan the transition", &err);
 
 	int every = parser_rounds ? rounds / parser_rounds : 0;

@@ -56,6 +56,8 @@ fi
 CT=951
 CTNS=ct-$CT
 HOSTP=lxc-gpu-docker-storage
+# the container's own copy of the template (hooks/phoenix-lxc-config)
+CTP=$HOSTP.$CT
 t0=$EPOCHREALTIME
 step_t=$t0
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%6.1f", b - a }'; }
@@ -93,8 +95,8 @@ printf '   init (pid %s) seen from the host: %s\n' "$ctpid" "$(cat "/proc/$ctpid
 printf '   inside: label %s, AppArmor namespace %s (level %s)\n' \
 	"$(in_ct "$CT" cat /proc/self/attr/current)" "$(in_ct "$CT" cat "$SCENE_AAFS/.ns_name")" \
 	"$(in_ct "$CT" cat "$SCENE_AAFS/.ns_level")"
-[[ $(cat "/proc/$ctpid/attr/current") == "$HOSTP//&:$CTNS:unconfined (enforce)" ]] ||
-	fail "the LXC container does not run as $HOSTP//&:$CTNS:unconfined"
+[[ $(cat "/proc/$ctpid/attr/current") == "$CTP//&:$CTNS:unconfined (enforce)" ]] ||
+	fail "the LXC container does not run as $CTP//&:$CTNS:unconfined"
 done_in
 
 step "containerd and dockerd inside, phoenix registered (hooks/phoenix-engine-setup)"
@@ -128,7 +130,7 @@ ns=$(nested_ns "$CTNS" "$cid")
 printf '   label inside the nested container: %s\n' "$inside"
 printf '   the same task seen from the host:   %s\n' "$hostl"
 [[ $inside == "phoenix-default (enforce)" ]] || fail "inside label is not phoenix-default (enforce)"
-[[ $hostl == "$HOSTP//&:$CTNS//$ns:phoenix-default (enforce)" ]] || fail "unexpected host label"
+[[ $hostl == "$CTP//&:$CTNS//$ns:phoenix-default (enforce)" ]] || fail "unexpected host label"
 done_in
 
 step "denials: by the container's profile, and by the host profile"
@@ -142,7 +144,7 @@ printf '   cat /mnt/shared/private/secret (%s refuses, phoenix-default would all
 sleep 0.5
 echo "   the kernel's audit lines:"
 dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -E 'phoenix-denied|mnt/shared/private' | show
-dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "profile=\"$HOSTP\" name=\"/mnt/shared/private/secret\"" ||
+dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "profile=\"$CTP\" name=\"/mnt/shared/private/secret\"" ||
 	fail "no audit line from $HOSTP"
 dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "profile=\":$CTNS//$ns:phoenix-default\" name=\"/phoenix-denied/secret\"" ||
 	dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'apparmor="DENIED"' | grep -q "name=\"/phoenix-denied/secret\"" ||

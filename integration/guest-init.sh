@@ -7,6 +7,9 @@
 #   env      NAME=value pairs to pass, NUL-separated
 #   cwd      the directory to run it in
 #   timeout  (optional) seconds after which to give up on the command
+#   share    (optional) a host directory below /tmp (the guest's /tmp is
+#            its own) shared as the 9p tag phoenix-share, mounted here at
+#            the same path under a tmpfs overlay
 # It runs the command with stdout and stderr on the virtio ports
 # phoenix.stdout and phoenix.stderr, writes its exit status to
 # /run/phoenix-vm/status, syncs, and powers off.  Its own messages go to
@@ -61,6 +64,16 @@ mapfile -d '' -t argv <"$ctl/argv"
 mapfile -d '' -t passenv <"$ctl/env"
 IFS= read -r -d '' cwd <"$ctl/cwd" || true
 ((${#argv[@]} > 0)) || fail "empty command"
+if [[ -f $ctl/share ]]; then
+	IFS= read -r -d '' share <"$ctl/share" || true
+	mkdir -p /run/phoenix-share/lower /run/phoenix-share/upper "$share"
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 \
+		phoenix-share /run/phoenix-share/lower || fail "mount the phoenix-share 9p share"
+	mount -t tmpfs -o mode=0755 tmpfs /run/phoenix-share/upper
+	mkdir /run/phoenix-share/upper/data /run/phoenix-share/upper/work
+	mount -t overlay -o lowerdir=/run/phoenix-share/lower,upperdir=/run/phoenix-share/upper/data,workdir=/run/phoenix-share/upper/work \
+		overlay "$share" || fail "mount the overlay on $share"
+fi
 cd "$cwd" 2>/dev/null || fail "working directory $cwd does not exist in the guest"
 
 deadline=''

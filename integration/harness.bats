@@ -127,3 +127,29 @@ teardown() {
 	assert_failure 125
 	[[ $stderr == *"does not exist in the guest"* ]]
 }
+
+@test "a working directory under /tmp (a checkout cloned there) is the host's, and the guest's writes stay in the guest" {
+	top=$(mktemp -d /tmp/phoenix-harness.XXXXXX)
+	mkdir "$top/checkout"
+	echo host >"$top/checkout/file"
+	echo sibling >"$top/sibling"
+	cd "$top/checkout"
+	run --separate-stderr "$vm" -- bash -c '
+		set -e
+		pwd
+		cat file ../sibling
+		echo guest >file
+		echo new >new
+		cat file
+		findmnt -n -o FSTYPE --target /tmp
+	'
+	cd "$here"
+	local host_file host_new=absent
+	host_file=$(cat "$top/checkout/file")
+	[[ ! -e $top/checkout/new ]] || host_new=present
+	rm -rf "$top"
+	assert_success
+	assert_equal "${lines[*]}" "$top/checkout host sibling guest tmpfs"
+	assert_equal "$host_file" host
+	assert_equal "$host_new" absent
+}

@@ -95,8 +95,18 @@ cwd=$(pwd -P)
 if [[ -n $image && $cwd != "$repo" && $cwd != "$repo"/* ]]; then
 	die "with the $guest_release guest root only the checkout $repo is shared: run vm.sh from inside it"
 fi
+# The guest's /tmp is a tmpfs of its own: a working directory below /tmp
+# (a checkout cloned there) is shared as well, its top directory
+# /tmp/NAME as a 9p share of its own that the guest mounts at the same
+# path, under a tmpfs overlay like the root.
+share=''
 case $cwd in
-/tmp | /tmp/* | /run | /run/* | /proc | /proc/* | /sys | /sys/* | /dev | /dev/*)
+/tmp/*)
+	share=${cwd#/tmp/}
+	share=/tmp/${share%%/*}
+	[[ $share != *,* ]] || die "cannot share $share with the guest: QEMU option values cannot hold a comma"
+	;;
+/tmp | /run | /run/* | /proc | /proc/* | /sys | /sys/* | /dev | /dev/*)
 	die "the working directory $cwd does not exist in the guest (its /tmp, /run, /proc, /sys and /dev are its own)"
 	;;
 esac
@@ -136,6 +146,7 @@ while IFS= read -r name; do
 	fi
 done < <(compgen -e)
 printf '%s\0' "$cwd" >"$ctl/cwd"
+[[ -z $share ]] || printf '%s\0' "$share" >"$ctl/share"
 # The guest gives up a little earlier than we do, so that it can still say
 # which processes were left.
 if ((timeout_s >= 30)); then
@@ -206,6 +217,13 @@ else
 		-device virtio-9p-pci,fsdev=modules,mount_tag=phoenix-modules
 	)
 	append+=" phoenix.root=disk"
+fi
+if [[ -n $share ]]; then
+	# shellcheck disable=SC2054 # QEMU's own option syntax uses commas
+	qemu+=(
+		-fsdev "local,id=share,path=$share,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=share,mount_tag=phoenix-share
+	)
 fi
 qemu+=(-append "$append")
 

@@ -40,6 +40,9 @@ int ph_spec_parse(const char *buf, size_t len, const char *origin, bool is_proce
 		return -1;
 	if (root->type != PH_JSON_OBJECT)
 		return ph_json_type_error(err, root, "", 0, "an object", root->type);
+	/* before anything reads it: what phoenix checks is what runc reads */
+	if (ph_spec_check_keys(root, is_process, origin, err) < 0)
+		return -1;
 	struct ph_spec *spec = calloc(1, sizeof(*spec));
 	if (spec == NULL)
 		return ph_error_make(err, ENOMEM, "%s", origin);

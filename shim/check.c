@@ -17,12 +17,15 @@
 #include <unistd.h>
 
 #include "aa_attr.h"
+#include "aa_label.h"
+#include "aa_lsm.h"
 #include "aa_onexec.h"
 #include "aa_env.h"
 #include "aa_ns.h"
 #include "aa_policy.h"
 #include "aa_probe.h"
 #include "commands.h"
+#include "confine.h"
 #include "file.h"
 #include "json.h"
 
@@ -65,6 +68,30 @@ static void add_error(struct report *r, const char *name, ph_error_t *e, const c
 	ph_error_free(e);
 }
 
+/* Which interface the transition goes through (aa_lsm.h), and why. */
+static void check_exec_interface(struct report *r, const struct ph_aa_probe *p)
+{
+	if (p->lsm.iface == PH_AA_EXEC_SYSCALL) {
+		add(r, "exec-interface", OK, NULL,
+		    "lsm_set_self_attr(2) (LSM_ATTR_EXEC, LSM_ID_APPARMOR): AppArmor is listed by "
+		    "lsm_list_modules(2) and answers");
+		return;
+	}
+	char why[160];
+	if (p->lsm.list_errno != 0)
+		snprintf(why, sizeof(why), "%s: %s", p->lsm.why_not,
+			 strerrorname_np(p->lsm.list_errno) ? strerrorname_np(p->lsm.list_errno)
+							    : "?");
+	else if (p->lsm.set_errno > 0 && p->lsm.apparmor_listed)
+		snprintf(why, sizeof(why), "%s: %s", p->lsm.why_not,
+			 strerrorname_np(p->lsm.set_errno) ? strerrorname_np(p->lsm.set_errno)
+							   : "?");
+	else
+		snprintf(why, sizeof(why), "%s", p->lsm.why_not ? p->lsm.why_not : "?");
+	add(r, "exec-interface", OK, NULL, "procfs (/proc/thread-self/%s/exec): %s",
+	    p->attr_apparmor_dir ? "attr/apparmor" : "attr", why);
+}
+
 static void check_kernel(struct report *r, const struct ph_aa_probe *p)
 {
 	if (p->enabled)
@@ -92,7 +119,13 @@ static void check_kernel(struct report *r, const struct ph_aa_probe *p)
 	    "%s",
 	    p->attr_apparmor_dir ? "/proc/self/attr/apparmor/ (Linux >= 5.8)"
 				 : "legacy /proc/self/attr/ only");
-	if (p->lsm_stacked) {
+	check_exec_interface(r, p);
+	if (p->lsm_stacked && p->lsm.iface == PH_AA_EXEC_SYSCALL) {
+		add(r, "display-lsm", OK, NULL,
+		    "LSMs stacked (%s): lsm_set_self_attr(2) addresses AppArmor by its id, no "
+		    "display LSM needed",
+		    p->lsm_list);
+	} else if (p->lsm_stacked) {
 		if (p->display_attr)
 			add(r, "display-lsm", OK, NULL,
 			    "LSMs stacked (%s): display LSM set through %s", p->lsm_list,
@@ -151,6 +184,87 @@ static void check_caller(struct report *r, struct ph_context *ctx, const struct 
 		add(r, "userns-policy", FAIL,
 		    "sysctl -w kernel.unprivileged_userns_apparmor_policy=1 on the host",
 		    "in a user namespace and unprivileged_userns_apparmor_policy is 0");
+}
+
+/* The child of check_transition: plan as create does, apply, and read the
+ * pending label back where the system call set it.  Writes what it found
+ * (the error, or the label read back) to `fd`; exits 0 when it worked. */
+static _Noreturn void transition_child(int fd, const struct ph_aa_env *env,
+				       const struct ph_aa_probe *p, const char *target, bool stack,
+				       const char *ns)
+{
+	ph_error_t ce = NULL;
+	struct ph_aa_onexec plan;
+	ph_aa_onexec_init(&plan);
+	int e = 0;
+	enum ph_aa_onexec_step step = PH_AA_ONEXEC_OK;
+	if (ph_aa_onexec_plan_probed(env, p, target, stack, &plan, &ce) < 0 ||
+	    ((step = ph_aa_onexec_apply(&plan, &e)) != PH_AA_ONEXEC_OK &&
+	     ph_aa_onexec_explain(&plan, step, e, &ce) < 0)) {
+		dprintf(fd, "%s", ce->msg);
+		_exit(1);
+	}
+	if (plan.iface != PH_AA_EXEC_SYSCALL)
+		_exit(0);
+	/* read back what the system call left pending for the next exec */
+	cleanup_free char *text = NULL, *label = NULL, *mode = NULL;
+	int r = ph_aa_lsm_get_self(PH_LSM_ATTR_EXEC, &text);
+	if (r < 0) {
+		dprintf(fd, "lsm_get_self_attr(LSM_ATTR_EXEC): %s", strerror(-r));
+		_exit(1);
+	}
+	if (ph_aa_label_split(text, &label, &mode, &ce) < 0 ||
+	    !ph_label_matches(label, mode, ns, "unconfined", false)) {
+		dprintf(fd,
+			"lsm_get_self_attr(LSM_ATTR_EXEC) reads `%s`, not the namespace's "
+			"unconfined",
+			text);
+		_exit(1);
+	}
+	dprintf(fd, "%s", text);
+	_exit(0);
+}
+
+/* The transition, written by a child that then exits without exec. */
+static void check_transition(struct report *r, const struct ph_aa_env *env,
+			     const struct ph_aa_probe *p, const char *ns)
+{
+	char target[128];
+	snprintf(target, sizeof(target), ":%s:unconfined", ns);
+	bool stack = p->caller_kind == PH_CALLER_CONFINED_ROOT;
+	const char *verb = stack ? "stack" : "exec";
+	const char *fix = stack ? "the caller's profile needs `change_profile -> &:phx-*:**`"
+				: "the caller's profile needs `change_profile -> :phx-*:**`";
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return add(r, "transition", FAIL, NULL, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		transition_child(fds[1], env, p, target, stack, ns);
+	}
+	close(fds[1]);
+	char msg[1024];
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof(msg) - 1 && ((n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
+					 (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	msg[len] = '\0';
+	close(fds[0]);
+	int ws = 0;
+	bool ok = pid > 0 && waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+	if (!ok)
+		add(r, "transition", FAIL, fix, "`%s %s` refused through %s: %s", verb, target,
+		    ph_aa_exec_iface_name(p->lsm.iface), len ? msg : "the child failed");
+	else if (p->lsm.iface == PH_AA_EXEC_SYSCALL)
+		add(r, "transition", OK, NULL,
+		    "`%s %s` accepted through lsm_set_self_attr(2), read back with "
+		    "lsm_get_self_attr(2): `%s`",
+		    verb, target, msg);
+	else
+		add(r, "transition", OK, NULL, "`%s %s` accepted through procfs", verb, target);
 }
 
 /* The real operations, on a scratch namespace. */
@@ -212,29 +326,7 @@ static void check_operations(struct report *r, struct ph_context *ctx, const str
 		}
 	}
 
-	/* the transition, written by a child that then exits without exec */
-	char target[128];
-	snprintf(target, sizeof(target), ":%s:unconfined", ns);
-	bool stack = p->caller_kind == PH_CALLER_CONFINED_ROOT;
-	pid_t pid = fork();
-	if (pid == 0) {
-		ph_error_t ce = NULL;
-		if (ph_aa_display_lsm_set(env, &ce) < 0 ||
-		    ph_aa_transition_onexec(env, target, stack, &ce) < 0) {
-			fprintf(stderr, "%s\n", ce->msg);
-			_exit(1);
-		}
-		_exit(0);
-	}
-	int ws = 0;
-	if (pid > 0 && waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
-		add(r, "transition", OK, NULL, "`%s %s` accepted", stack ? "stack" : "exec",
-		    target);
-	else
-		add(r, "transition", FAIL,
-		    stack ? "the caller's profile needs `change_profile -> &:phx-*:**`"
-			  : "the caller's profile needs `change_profile -> :phx-*:**`",
-		    "`%s %s` refused (see the message above)", stack ? "stack" : "exec", target);
+	check_transition(r, env, p, ns);
 
 	if (ph_aa_ns_remove(env, ns, &e) < 0)
 		add_error(r, "namespace-remove", &e, NULL);

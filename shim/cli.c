@@ -2,12 +2,17 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum opt_kind { OPT_BOOL, OPT_VALUE };
 
-/* Where phoenix keeps an option it needs; OPT_IGNORE for the others. */
+/* Where phoenix keeps an option it needs; T_IGNORE for the others. */
 enum opt_target {
 	T_IGNORE = 0,
 	T_BUNDLE,
@@ -26,6 +31,8 @@ enum opt_target {
 	T_DEBUG,
 	T_SYSTEMD,
 	T_VERSION,
+	T_CAP,
+	T_PRESERVE_FDS,
 };
 
 struct opt {
@@ -67,7 +74,7 @@ static const struct opt create_opts[] = {
     {"pid-file", NULL, OPT_VALUE, T_PID_FILE},
     {"no-pivot", NULL, OPT_BOOL, T_IGNORE},
     {"no-new-keyring", NULL, OPT_BOOL, T_IGNORE},
-    {"preserve-fds", NULL, OPT_VALUE, T_IGNORE},
+    {"preserve-fds", NULL, OPT_VALUE, T_PRESERVE_FDS},
     HELP_OPT,
     END_OPT,
 };
@@ -81,7 +88,7 @@ static const struct opt run_opts[] = {
     {"no-subreaper", NULL, OPT_BOOL, T_IGNORE},
     {"no-pivot", NULL, OPT_BOOL, T_IGNORE},
     {"no-new-keyring", NULL, OPT_BOOL, T_IGNORE},
-    {"preserve-fds", NULL, OPT_VALUE, T_IGNORE},
+    {"preserve-fds", NULL, OPT_VALUE, T_PRESERVE_FDS},
     HELP_OPT,
     END_OPT,
 };
@@ -99,8 +106,8 @@ static const struct opt exec_opts[] = {
     {"process-label", NULL, OPT_VALUE, T_IGNORE},
     {"apparmor", NULL, OPT_VALUE, T_APPARMOR},
     {"no-new-privs", NULL, OPT_BOOL, T_NNP},
-    {"cap", "c", OPT_VALUE, T_IGNORE},
-    {"preserve-fds", NULL, OPT_VALUE, T_IGNORE},
+    {"cap", "c", OPT_VALUE, T_CAP},
+    {"preserve-fds", NULL, OPT_VALUE, T_PRESERVE_FDS},
     {"cgroup", NULL, OPT_VALUE, T_IGNORE},
     {"ignore-paused", NULL, OPT_BOOL, T_IGNORE},
     HELP_OPT,
@@ -145,53 +152,37 @@ struct command {
 	const char *name;
 	enum ph_command command;
 	const struct opt *opts; /* NULL: passed through, options not needed */
-	bool reorder;		/* options may follow the positional arguments */
+	bool reorder;		/* urfave moves options before the positional arguments */
+	int args;		/* runc's checkArgs: the number of arguments, -1 = unchecked */
+	bool args_min;		/* `args` is a minimum (minArgs), not exact */
 };
 
 static const struct command commands[] = {
-    {"checkpoint", PH_CMD_CHECKPOINT, NULL, true},
-    {"create", PH_CMD_CREATE, create_opts, true},
-    {"delete", PH_CMD_DELETE, delete_opts, true},
-    {"events", PH_CMD_EVENTS, NULL, true},
-    {"exec", PH_CMD_EXEC, exec_opts, false},
-    {"features", PH_CMD_FEATURES, NULL, true},
-    {"help", PH_CMD_HELP, NULL, true},
-    {"h", PH_CMD_HELP, NULL, true},
-    {"kill", PH_CMD_KILL, NULL, true},
-    {"list", PH_CMD_LIST, NULL, true},
-    {"pause", PH_CMD_PAUSE, NULL, true},
-    {"ps", PH_CMD_PS, NULL, false},
-    {"restore", PH_CMD_RESTORE, restore_opts, true},
-    {"resume", PH_CMD_RESUME, NULL, true},
-    {"run", PH_CMD_RUN, run_opts, true},
-    {"spec", PH_CMD_SPEC, NULL, true},
-    {"start", PH_CMD_START, start_opts, true},
-    {"state", PH_CMD_STATE, NULL, true},
-    {"update", PH_CMD_UPDATE, NULL, true},
-    {"check", PH_CMD_CHECK, NULL, true},
-    {"gc", PH_CMD_GC, NULL, true},
-    {"denials", PH_CMD_DENIALS, NULL, true},
-    {"hook", PH_CMD_HOOK, NULL, true},
-    {NULL, 0, NULL, false},
+    {"checkpoint", PH_CMD_CHECKPOINT, NULL, true, -1, false},
+    {"create", PH_CMD_CREATE, create_opts, true, 1, false},
+    {"delete", PH_CMD_DELETE, delete_opts, true, 1, false},
+    {"events", PH_CMD_EVENTS, NULL, true, -1, false},
+    {"exec", PH_CMD_EXEC, exec_opts, false, 1, true},
+    {"features", PH_CMD_FEATURES, NULL, true, -1, false},
+    {"help", PH_CMD_HELP, NULL, true, -1, false},
+    {"h", PH_CMD_HELP, NULL, true, -1, false},
+    {"kill", PH_CMD_KILL, NULL, true, -1, false},
+    {"list", PH_CMD_LIST, NULL, true, -1, false},
+    {"pause", PH_CMD_PAUSE, NULL, true, -1, false},
+    {"ps", PH_CMD_PS, NULL, false, -1, false},
+    {"restore", PH_CMD_RESTORE, restore_opts, true, 1, false},
+    {"resume", PH_CMD_RESUME, NULL, true, -1, false},
+    {"run", PH_CMD_RUN, run_opts, true, 1, false},
+    {"spec", PH_CMD_SPEC, NULL, true, -1, false},
+    {"start", PH_CMD_START, start_opts, true, 1, false},
+    {"state", PH_CMD_STATE, NULL, true, -1, false},
+    {"update", PH_CMD_UPDATE, NULL, true, -1, false},
+    {"check", PH_CMD_CHECK, NULL, true, -1, false},
+    {"gc", PH_CMD_GC, NULL, true, -1, false},
+    {"denials", PH_CMD_DENIALS, NULL, true, -1, false},
+    {"hook", PH_CMD_HOOK, NULL, true, -1, false},
+    {NULL, 0, NULL, false, -1, false},
 };
-
-/* Split "-name", "--name" or "--name=value".  Returns false for a word
- * that is not an option ("-" alone is a value, as Go's flag package has it). */
-static bool split_option(const char *arg, const char **name, size_t *name_len, const char **value)
-{
-	if (arg[0] != '-' || arg[1] == '\0')
-		return false;
-	const char *p = arg + 1;
-	if (*p == '-')
-		p++;
-	if (*p == '\0' || *p == '-' || *p == '=')
-		return false; /* "--" (handled by the caller), "---x", "-=x" */
-	const char *eq = strchr(p, '=');
-	*name = p;
-	*name_len = eq ? (size_t)(eq - p) : strlen(p);
-	*value = eq ? eq + 1 : NULL;
-	return true;
-}
 
 static const struct opt *find_opt(const struct opt *opts, const char *name, size_t len)
 {
@@ -218,7 +209,95 @@ static int parse_bool(const char *s, bool *out)
 	return -1;
 }
 
-static int apply(struct ph_cli *cli, const struct opt *o, const char *value, ph_error_t *err)
+/* Go's strconv underscoreOK: underscores only between digits, or between
+ * a base prefix and a digit. */
+static bool go_underscores_ok(const char *s)
+{
+	char saw = '^';
+	size_t i = 0, n = strlen(s);
+	bool hex = false;
+	if (n >= 2 && s[0] == '0' && strchr("bBoOxX", s[1]) != NULL) {
+		i = 2;
+		saw = '0';
+		hex = (s[1] | 0x20) == 'x';
+	}
+	for (; i < n; i++) {
+		char c = s[i], l = (char)(c | 0x20);
+		if ((c >= '0' && c <= '9') || (hex && l >= 'a' && l <= 'f')) {
+			saw = '0';
+			continue;
+		}
+		if (c == '_') {
+			if (saw != '0')
+				return false;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return false;
+		saw = '!';
+	}
+	return saw != '_';
+}
+
+/* Go's strconv.ParseInt(s, 0, 64), which the flag package uses for int
+ * options (--preserve-fds): a sign, then 0x, 0o, 0b or a leading 0 for
+ * octal, underscores between digits. */
+static int parse_go_int(const char *s, int64_t *out)
+{
+	bool neg = false;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (*s == '\0')
+		return -1;
+	const char *digits = s;
+	unsigned base = 10;
+	if (s[0] == '0') {
+		char b = (char)(s[1] | 0x20);
+		bool prefix = s[1] != '\0' && s[2] != '\0' && (b == 'b' || b == 'o' || b == 'x');
+		base = !prefix ? 8 : b == 'b' ? 2 : b == 'o' ? 8 : 16;
+		s += prefix ? 2 : 1;
+	}
+	uint64_t v = 0;
+	bool underscores = false;
+	for (; *s; s++) {
+		char c = *s, l = (char)(c | 0x20);
+		unsigned d;
+		if (c == '_') {
+			underscores = true;
+			continue;
+		}
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (l >= 'a' && l <= 'z')
+			d = (unsigned)(l - 'a') + 10;
+		else
+			return -1;
+		if (d >= base || v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	if (underscores && !go_underscores_ok(digits))
+		return -1;
+	if (v > (uint64_t)INT64_MAX + (neg ? 1 : 0))
+		return -1;
+	*out = neg ? (int64_t)(~v + 1) : (int64_t)v;
+	return 0;
+}
+
+/* Make room for one more value of a list option (at most one per word). */
+static int add_value(struct ph_cli *cli, void **list, size_t size, int *count, ph_error_t *err)
+{
+	if (*list == NULL && (*list = calloc((size_t)cli->argc, size)) == NULL)
+		return ph_error_make(err, ENOMEM, "command line");
+	if (*count >= cli->argc)
+		return ph_error_make(err, E2BIG, "command line");
+	++*count;
+	return 0;
+}
+
+static int apply(struct ph_cli *cli, const struct opt *o, const char *value,
+		 const struct ph_cli_value *where, ph_error_t *err)
 {
 	bool b = true;
 	if (o->kind == OPT_BOOL && value && parse_bool(value, &b) < 0)
@@ -229,8 +308,26 @@ static int apply(struct ph_cli *cli, const struct opt *o, const char *value, ph_
 		cli->bundle = value;
 		break;
 	case T_PROCESS:
+		if (add_value(cli, (void **)&cli->process_at, sizeof(*cli->process_at),
+			      &cli->nprocess, err) < 0)
+			return -1;
+		cli->process_at[cli->nprocess - 1] = *where;
 		cli->process = value;
 		break;
+	case T_CAP:
+		if (add_value(cli, (void **)&cli->caps, sizeof(*cli->caps), &cli->ncaps, err) < 0)
+			return -1;
+		cli->caps[cli->ncaps - 1] = value;
+		break;
+	case T_PRESERVE_FDS: {
+		int64_t n = 0;
+		if (parse_go_int(value, &n) < 0)
+			return ph_error_make(err, EINVAL, "invalid value `%s` for option --%s",
+					     value, o->name);
+		/* runc preserves none for n <= 0; more than this many fail there */
+		cli->preserve_fds = n < 0 ? 0 : n > 1 << 20 ? 1 << 20 : (int)n;
+		break;
+	}
 	case T_APPARMOR:
 		cli->apparmor = value;
 		break;
@@ -268,9 +365,10 @@ static int apply(struct ph_cli *cli, const struct opt *o, const char *value, ph_
 		cli->log = value;
 		break;
 	case T_LOG_FORMAT:
+		/* runc's configLogrus: "" leaves the default (text) */
 		if (strcmp(value, "json") == 0)
 			cli->log_format = PH_LOG_JSON;
-		else if (strcmp(value, "text") == 0)
+		else if (strcmp(value, "text") == 0 || *value == '\0')
 			cli->log_format = PH_LOG_TEXT;
 		else
 			return ph_error_make(err, EINVAL,
@@ -289,32 +387,6 @@ static int apply(struct ph_cli *cli, const struct opt *o, const char *value, ph_
 	return 0;
 }
 
-/* Parse the option at argv[*i] against `opts`.  Returns 1 if it was an
- * option (and advances *i past its value), 0 if argv[*i] is not an option,
- * -1 on error; *unknown is set for an option not in the table. */
-static int parse_option(struct ph_cli *cli, const struct opt *opts, int *i, bool *unknown,
-			ph_error_t *err)
-{
-	const char *arg = cli->argv[*i], *name, *value;
-	size_t len;
-	*unknown = false;
-	if (!split_option(arg, &name, &len, &value))
-		return 0;
-	const struct opt *o = find_opt(opts, name, len);
-	if (o == NULL) {
-		*unknown = true;
-		return 1;
-	}
-	if (o->kind == OPT_VALUE && value == NULL) {
-		if (*i + 1 >= cli->argc)
-			return ph_error_make(err, EINVAL, "option `%s` needs a value", arg);
-		value = cli->argv[++*i];
-	}
-	if (apply(cli, o, value, err) < 0)
-		return -1;
-	return 1;
-}
-
 static const struct command *find_command(const char *word)
 {
 	for (const struct command *c = commands; c->name; c++)
@@ -323,29 +395,128 @@ static const struct command *find_command(const char *word)
 	return NULL;
 }
 
-/* Global options: an unknown one is passed through untouched.  Whether it
- * takes a value cannot be known, so `--x=v` is self-contained and a bare
- * `--x` is taken as a flag unless the next word is not a command. */
-static int parse_globals(struct ph_cli *cli, int *i, ph_error_t *err)
+/* Which names of each option were used, for urfave's normalizeFlags. */
+struct forms {
+	uint64_t by_name, by_alias; /* bit i: opts[i] */
+};
+
+static int note_form(struct forms *f, const struct opt *opts, const struct opt *o, const char *name,
+		     size_t len, ph_error_t *err)
 {
-	while (*i < cli->argc) {
-		const char *arg = cli->argv[*i];
-		if (strcmp(arg, "--") == 0) {
-			++*i;
-			return 0;
-		}
-		bool unknown;
-		int r = parse_option(cli, global_opts, i, &unknown, err);
-		if (r < 0)
-			return ph_error_wrap(err, "global options");
-		if (r == 0)
-			return 0;
-		if (unknown && strchr(arg, '=') == NULL && *i + 1 < cli->argc &&
-		    cli->argv[*i + 1][0] != '-' && find_command(cli->argv[*i + 1]) == NULL)
-			++*i; /* its value */
-		++*i;
-	}
+	size_t i = (size_t)(o - opts);
+	if (i >= 64)
+		return ph_error_make(err, EOVERFLOW, "option table too large");
+	bool alias = o->alias && strlen(o->alias) == len && memcmp(o->alias, name, len) == 0;
+	if (alias)
+		f->by_alias |= UINT64_C(1) << i;
+	else
+		f->by_name |= UINT64_C(1) << i;
+	if ((f->by_alias & f->by_name) >> i & 1)
+		return ph_error_make(err, EINVAL,
+				     "cannot use two forms of the same option: `-%s` and `--%s`",
+				     o->alias, o->name);
 	return 0;
+}
+
+/* Go's flag.FlagSet.Parse (parseOne) over the words at[0..n-1] (argv
+ * indexes): options until the first word that is not one, or after
+ * `--`; *stop is the position of the first positional word.  The global
+ * level passes on options it does not know (crun has others); whether
+ * such an option takes a value cannot be known, so `--x=v` is
+ * self-contained and a bare `--x` takes the next word unless that is an
+ * option or a command. */
+static int parse_flags(struct ph_cli *cli, const struct opt *opts, bool global, const int *at,
+		       int n, int *stop, ph_error_t *err)
+{
+	struct forms forms = {0, 0};
+	int k = 0;
+	while (k < n) {
+		const char *s = cli->argv[at[k]];
+		if (s[0] != '-' || s[1] == '\0')
+			break;
+		int dashes = s[1] == '-' ? 2 : 1;
+		if (dashes == 2 && s[2] == '\0') {
+			k++;
+			break;
+		}
+		const char *name = s + dashes;
+		if (name[0] == '\0' || name[0] == '-' || name[0] == '=')
+			return ph_error_make(err, EINVAL, "bad option syntax `%s`", s);
+		k++;
+		const char *eq = strchr(name + 1, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const char *value = eq ? eq + 1 : NULL;
+		struct ph_cli_value where = {at[k - 1], eq ? (int)(eq + 1 - s) : 0};
+		const struct opt *o = find_opt(opts, name, len);
+		if (o == NULL && !global)
+			return ph_error_make(err, EINVAL,
+					     "unknown option `%s`: phoenix does not pass on a "
+					     "command line it cannot fully read",
+					     s);
+		if (o == NULL) {
+			if (value == NULL && k < n && cli->argv[at[k]][0] != '-' &&
+			    find_command(cli->argv[at[k]]) == NULL)
+				k++; /* its value */
+			continue;
+		}
+		if (note_form(&forms, opts, o, name, len, err) < 0)
+			return -1;
+		if (o->kind == OPT_VALUE && value == NULL) {
+			if (k >= n)
+				return ph_error_make(err, EINVAL, "option `%s` needs a value", s);
+			where.index = at[k];
+			where.offset = 0;
+			value = cli->argv[at[k++]];
+		}
+		if (apply(cli, o, value, &where, err) < 0)
+			return -1;
+	}
+	*stop = k;
+	return 0;
+}
+
+/* urfave's argIsFlag (command.go): up to three leading dashes go, and the
+ * name before `=` must be in the table. */
+static bool reorder_is_flag(const struct opt *opts, const char *arg)
+{
+	if (arg[0] != '-' || strcmp(arg, "-") == 0 || strcmp(arg, "--") == 0)
+		return false;
+	const char *p = arg + (arg[1] == '-' ? 2 : 0);
+	if (*p == '-')
+		p++;
+	return find_opt(opts, p, strcspn(p, "=")) != NULL;
+}
+
+/* urfave's reorderArgs: the words after the command, options (and the
+ * word after an option without `=`, be it a value or not) first, then
+ * the others; from a `--` on, the others follow `--` unmoved.  at[] gets
+ * the argv indexes in that order. */
+static void reorder(const struct ph_cli *cli, const struct opt *opts, int from, int *at, int *rest)
+{
+	int n = 0, nrest = 0, dashdash = -1;
+	bool may_be_value = false;
+	for (int i = from; i < cli->argc; i++) {
+		const char *a = cli->argv[i];
+		bool flag = reorder_is_flag(opts, a);
+		if (may_be_value && !flag) {
+			may_be_value = false;
+			at[n++] = i;
+		} else if (strcmp(a, "--") == 0) {
+			dashdash = i;
+			break;
+		} else if (flag) {
+			at[n++] = i;
+			may_be_value = strchr(a, '=') == NULL;
+		} else {
+			rest[nrest++] = i;
+		}
+	}
+	if (dashdash >= 0)
+		at[n++] = dashdash;
+	for (int j = 0; j < nrest; j++)
+		at[n++] = rest[j];
+	for (int i = dashdash + 1; dashdash >= 0 && i < cli->argc; i++)
+		at[n++] = i;
 }
 
 static void add_positional(struct ph_cli *cli, int i)
@@ -357,33 +528,63 @@ static void add_positional(struct ph_cli *cli, int i)
 	cli->nargs++;
 }
 
-static int parse_command_args(struct ph_cli *cli, const struct command *c, int i, ph_error_t *err)
+static int parse_command_args(struct ph_cli *cli, const struct command *c, int from,
+			      ph_error_t *err)
 {
-	bool options_done = false;
-	for (; i < cli->argc; i++) {
-		const char *arg = cli->argv[i];
-		if (!options_done && strcmp(arg, "--") == 0) {
-			options_done = true;
-			continue;
-		}
-		if (options_done || (!c->reorder && cli->nargs > 0)) {
-			add_positional(cli, i);
-			continue;
-		}
-		bool unknown;
-		int r = parse_option(cli, c->opts, &i, &unknown, err);
-		if (r < 0)
-			return ph_error_wrap(err, "%s", c->name);
-		if (r == 0) {
-			add_positional(cli, i);
-			continue;
-		}
-		if (unknown)
-			return ph_error_make(err, EINVAL,
-					     "%s: unknown option `%s`: phoenix does not pass on a "
-					     "command line it cannot fully read",
-					     c->name, arg);
+	int n = cli->argc - from;
+	cleanup_free int *at = calloc((size_t)n + 1, sizeof(int));
+	cleanup_free int *rest = calloc((size_t)n + 1, sizeof(int));
+	if (at == NULL || rest == NULL)
+		return ph_error_make(err, ENOMEM, "command line");
+	if (c->reorder)
+		reorder(cli, c->opts, from, at, rest);
+	else
+		for (int k = 0; k < n; k++)
+			at[k] = from + k;
+	int stop = 0;
+	if (parse_flags(cli, c->opts, false, at, n, &stop, err) < 0)
+		return ph_error_wrap(err, "%s", c->name);
+	for (int k = stop; k < n; k++)
+		add_positional(cli, at[k]);
+	return 0;
+}
+
+/* Go's filepath.Abs: joined to the working directory when relative, then
+ * filepath.Clean (no empty, `.` or `..` components, no trailing slash). */
+static int absolute_clean(const char *path, char **out, ph_error_t *err)
+{
+	cleanup_free char *cwd = NULL;
+	if (path[0] != '/' && (cwd = getcwd(NULL, 0)) == NULL)
+		return ph_error_make(err, errno, "--root `%s`: working directory", path);
+	size_t total = (cwd ? strlen(cwd) + 1 : 0) + strlen(path) + 2;
+	cleanup_free char *joined = malloc(total);
+	char *clean = malloc(total);
+	if (joined == NULL || clean == NULL) {
+		free(clean);
+		return ph_error_make(err, ENOMEM, "--root");
 	}
+	snprintf(joined, total, "%s/%s", cwd ? cwd : "", path);
+	size_t n = 0;
+	for (const char *p = joined; *p;) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && clean[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (len > 0 && !(len == 1 && p[0] == '.')) {
+			clean[n++] = '/';
+			memcpy(clean + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (n == 0)
+		clean[n++] = '/';
+	clean[n] = '\0';
+	*out = clean;
 	return 0;
 }
 
@@ -392,9 +593,25 @@ int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
 	memset(cli, 0, sizeof(*cli));
 	cli->argc = argc;
 	cli->argv = argv;
-	int i = 1;
-	if (parse_globals(cli, &i, err) < 0)
-		return -1;
+	if (argc < 1)
+		return 0;
+	cleanup_free int *at = calloc((size_t)argc, sizeof(int));
+	if (at == NULL)
+		return ph_error_make(err, ENOMEM, "command line");
+	for (int k = 0; k < argc - 1; k++)
+		at[k] = k + 1;
+	int stop = 0;
+	if (parse_flags(cli, global_opts, true, at, argc - 1, &stop, err) < 0)
+		return ph_error_wrap(err, "global options");
+	if (cli->root) {
+		/* runc's reviseRootDir (utils.go): filepath.Abs, and `/` refused */
+		if (absolute_clean(cli->root, &cli->root_abs, err) < 0)
+			return ph_error_wrap(err, "global options");
+		if (strcmp(cli->root_abs, "/") == 0)
+			return ph_error_make(err, EINVAL,
+					     "option --root argument should not be set to /");
+	}
+	int i = stop + 1;
 	if (i >= argc)
 		return 0;
 	cli->command_index = i;
@@ -418,6 +635,28 @@ int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
 	return parse_command_args(cli, c, i + 1, err);
 }
 
+void ph_cli_release(struct ph_cli *cli)
+{
+	free(cli->caps);
+	free(cli->process_at);
+	free(cli->root_abs);
+	cli->root_abs = NULL;
+	cli->caps = NULL;
+	cli->process_at = NULL;
+	cli->ncaps = cli->nprocess = 0;
+}
+
+int ph_cli_check_args(const struct ph_cli *cli, ph_error_t *err)
+{
+	const struct command *c = cli->command_name ? find_command(cli->command_name) : NULL;
+	if (c == NULL || c->args < 0 || cli->command_help)
+		return 0;
+	if (c->args_min ? cli->nargs >= c->args : cli->nargs == c->args)
+		return 0;
+	return ph_error_make(err, EINVAL, "`%s` requires %s %d argument(s), got %d", c->name,
+			     c->args_min ? "a minimum of" : "exactly", c->args, cli->nargs);
+}
+
 bool ph_cli_intercepted(const struct ph_cli *cli)
 {
 	switch (cli->command) {
@@ -439,6 +678,8 @@ bool ph_cli_intercepted(const struct ph_cli *cli)
 
 const char *ph_cli_effective_root(const struct ph_cli *cli, const char *runtime_path)
 {
+	if (cli->root_abs)
+		return cli->root_abs;
 	if (cli->root)
 		return cli->root;
 	const char *base = runtime_path ? strrchr(runtime_path, '/') : NULL;

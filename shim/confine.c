@@ -280,10 +280,11 @@ int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err)
 	ph_aa_onexec_init(&c->onexec);
 	if (c->apparmor_off)
 		return 0;
-	if (ph_aa_onexec_plan_display_probed(&c->probe, &c->onexec, err) < 0)
-		return -1;
-	if (ph_aa_onexec_plan_transition(&c->env, c->target, c->stack, &c->onexec, err) < 0)
+	if (ph_aa_onexec_plan_probed(&c->env, &c->probe, c->target, c->stack, &c->onexec, err) < 0)
 		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
+	ph_debug("container %s: transition `%s` through %s%s%s", c->id, c->onexec.cmd,
+		 ph_aa_onexec_interface(&c->onexec), c->probe.lsm.why_not ? ": " : "",
+		 c->probe.lsm.why_not ? c->probe.lsm.why_not : "");
 	return 0;
 }
 
@@ -297,7 +298,8 @@ int ph_confine_enter_explain(void *confinement, int step, int errnum, ph_error_t
 {
 	const struct ph_confinement *c = confinement;
 	ph_aa_onexec_explain(&c->onexec, (enum ph_aa_onexec_step)step, errnum, err);
-	if (step == PH_AA_ONEXEC_EXEC_OPEN || step == PH_AA_ONEXEC_EXEC_WRITE)
+	if (step == PH_AA_ONEXEC_EXEC_OPEN || step == PH_AA_ONEXEC_EXEC_WRITE ||
+	    step == PH_AA_ONEXEC_EXEC_SYSCALL)
 		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
 	return -1;
 }
@@ -311,10 +313,27 @@ int ph_confine_enter(struct ph_confinement *c, ph_error_t *err)
 	return step == 0 ? 0 : ph_confine_enter_explain(c, step, errnum, err);
 }
 
+/* The namespace is this container's, not that of another id whose
+ * namespace name is the same (state.h): never reap another's. */
+static int check_owner(struct ph_confinement *c, ph_error_t *err)
+{
+	struct ph_container_state st;
+	bool found = false;
+	if (c->state_dirfd < 0)
+		return 0;
+	if (ph_state_load_of(c->state_dirfd, c->ns, c->id, c->root, &st, &found, err) < 0)
+		return ph_error_wrap(err, "namespace `%s` left in place", c->ns);
+	if (found)
+		ph_container_state_release(&st);
+	return 0;
+}
+
 int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 {
 	if (c->apparmor_off)
 		return 0;
+	if (check_owner(c, err) < 0)
+		return -1;
 	/* rmdir succeeds while tasks still run in the namespace and sends
 	 * them to its unconfined (6.1 policy_ns.c/__aa_remove_ns): never do
 	 * that.  Tasks of a container just killed may take a moment to go. */

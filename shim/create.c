@@ -258,7 +258,9 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 
 	bool found = false;
 	struct ph_container_state old;
-	if (ph_state_load(c.state_dirfd, c.ns, &old, &found, err) < 0)
+	/* a record of this name for another id (their namespace names
+	 * collide) is that container's: refused, never replaced */
+	if (ph_state_load_of(c.state_dirfd, c.ns, cli->id, c.root, &old, &found, err) < 0)
 		goto fail;
 	if (found) {
 		ph_container_state_release(&old);

@@ -21,6 +21,7 @@
 #include "denials_print.h"
 #include "json.h"
 #include "log.h"
+#include "private_dir.h"
 #include "state.h"
 
 struct options {
@@ -146,12 +147,19 @@ static int ns_map_add(struct ns_map *m, struct ph_container_state *st, ph_error_
 }
 
 /* Read the records in the state directory without creating it: a host
- * without containers (or a user who may not read it) has no map. */
+ * without containers (or a user who may not read it) has no map, and
+ * neither has one whose state directory others could write (its records
+ * would name the containers). */
 static int load_map(const char *state_dir, struct ns_map *m, ph_error_t *err)
 {
-	cleanup_close int dirfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		ph_debug("denials: state directory `%s`: %s", state_dir, strerror(errno));
+	cleanup_close int dirfd = -1;
+	ph_error_t open_err = NULL;
+	if (ph_private_dir_open(state_dir, "state directory", false, &dirfd, &open_err) < 0) {
+		if (open_err->status == EPERM || open_err->status == ELOOP)
+			ph_warn("denials: %s: containers are not named", open_err->msg);
+		else
+			ph_debug("denials: %s", open_err->msg);
+		ph_error_free(&open_err);
 		return 0;
 	}
 	char **names = NULL;

@@ -38,15 +38,41 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The code point of the valid sequence of `n` (2 to 4) bytes at `s`. */
+static unsigned long utf8_decode(const unsigned char *s, size_t n)
+{
+	unsigned long cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
+/* Characters a terminal acts on rather than shows, which a container can
+ * put in a path it makes the kernel name: C1 controls (U+009B is CSI,
+ * like ESC [), the bidirectional controls, which reorder what follows on
+ * the line (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), and
+ * the invisible ones that hide or fake a boundary (zero-width spaces and
+ * joiners U+200B-U+200D, the line and paragraph separators U+2028 and
+ * U+2029, U+2060-U+206F, the byte order mark U+FEFF). */
+static bool is_format_control(unsigned long cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+}
+
 char *ph_denial_escape(const char *s, bool keep_controls)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* the longest escape, "\u202e" (6 bytes), replaces at least 2 */
 	char *out = malloc(strlen(s) * 4 + 1), *o = out;
 	if (out == NULL)
 		return NULL;
 	while (*p) {
 		size_t n = *p >= 0x80 ? utf8_len(p) : 0;
-		if (n > 0) {
+		if (n > 0 && !keep_controls && is_format_control(utf8_decode(p, n))) {
+			o += sprintf(o, "\\u%04lx", utf8_decode(p, n));
+			p += n;
+		} else if (n > 0) {
 			memcpy(o, p, n);
 			o += n;
 			p += n;

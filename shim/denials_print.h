@@ -36,8 +36,10 @@ void ph_denial_time(const struct ph_audit_record *rec, const struct ph_denial_co
 		    char *buf, size_t size);
 
 /* `s` for display: bytes that are not printable ASCII or valid UTF-8
- * become "\xNN"; with `keep_controls`, control characters are kept (JSON
- * escapes them itself). */
+ * become "\xNN", and characters a terminal acts on (C1 controls, bidi
+ * controls, invisible format characters: see denials_print.c) "\uXXXX";
+ * with `keep_controls`, control characters are kept (JSON escapes the
+ * ASCII ones itself, and the others are data there, not display). */
 char *ph_denial_escape(const char *s, bool keep_controls);
 
 /* A table: rows are kept until ph_denial_table_print(), unless `stream`,

@@ -4,7 +4,11 @@
  *
  * Only namespaces phoenix recorded are considered (the record is written
  * before the namespace is created), each under the container's lock, and
- * never one in which a task still runs. */
+ * never one in which a task still runs.  The only program gc runs is the
+ * configured runtime (`<runtime> --root R state ID`, which changes
+ * nothing), never one a record names: the records are data.  Lock files
+ * left without a record are removed too.  --dry-run changes nothing: it
+ * does not even make a lock file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,26 +22,44 @@
 #include "confine.h"
 #include "json.h"
 #include "log.h"
+#include "private_dir.h"
 #include "state.h"
 
 struct gc_counts {
-	int kept, removed, busy;
+	int kept, removed, busy, locks;
 };
 
-/* Does the record's runtime still know the container? */
+/* Does the runtime still know the container?  Always the configured
+ * runtime (ctx->runtime): the record's `runtime` is only informative. */
 static int runtime_knows(struct ph_context *ctx, const struct ph_container_state *st, bool *known,
 			 ph_error_t *err)
 {
-	struct ph_runtime rt = ctx->runtime;
-	if (st->runtime && access(st->runtime, X_OK) == 0)
-		rt.path = st->runtime;
-	char *argv[] = {rt.path, (char *)"--root", st->root, (char *)"state", st->id, NULL};
+	char *argv[] = {ctx->runtime.path, (char *)"--root", st->root,
+			(char *)"state",   st->id,	     NULL};
 	cleanup_free char *out = NULL;
 	size_t len = 0;
 	int status = 0;
-	if (ph_runtime_capture(&rt, argv, &out, &len, &status, err) < 0)
+	if (ph_runtime_capture(&ctx->runtime, argv, &out, &len, &status, err) < 0)
 		return -1;
 	*known = status == 0;
+	return 0;
+}
+
+/* The container's lock, without waiting; in a dry run, without making
+ * the lock file either.  *held = false when someone else holds it. */
+static int gc_lock(int dirfd, const char *ns, bool dry_run, int *lockfd, bool *held,
+		   ph_error_t *err)
+{
+	bool busy = false;
+	if (dry_run) {
+		if (ph_state_trylock_existing(dirfd, ns, lockfd, &busy, err) < 0)
+			return -1;
+	} else if (ph_state_trylock(dirfd, ns, lockfd, err) < 0) {
+		return -1;
+	} else {
+		busy = *lockfd < 0;
+	}
+	*held = !busy;
 	return 0;
 }
 
@@ -45,12 +67,13 @@ static int collect_one(struct ph_context *ctx, const struct ph_aa_env *env, int 
 		       const char *ns, bool dry_run, struct gc_counts *n, ph_error_t *err)
 {
 	cleanup_close int lockfd = -1;
+	bool held = false;
 	/* never wait: a phoenix command working on the container holds the
 	 * lock, and one stuck in a runtime that does not return must not
 	 * stop the collection of the others */
-	if (ph_state_trylock(dirfd, ns, &lockfd, err) < 0)
+	if (gc_lock(dirfd, ns, dry_run, &lockfd, &held, err) < 0)
 		return -1;
-	if (lockfd < 0) {
+	if (!held) {
 		printf("locked   %s: a phoenix command is working on it, kept\n", ns);
 		n->busy++;
 		return 0;
@@ -90,6 +113,33 @@ out:
 	return ret;
 }
 
+/* Lock files left without a record: a command that found no container
+ * (start or exec of one phoenix did not create), or one killed before it
+ * wrote a record. */
+static int reap_locks(int dirfd, bool dry_run, struct gc_counts *n)
+{
+	char **names = NULL;
+	ph_error_t err = NULL;
+	int ret = 0;
+	if (ph_state_list_locks(dirfd, &names, &err) < 0) {
+		fprintf(stderr, "phoenix: gc: %s\n", err->msg);
+		ph_error_free(&err);
+		return -1;
+	}
+	for (size_t i = 0; names[i]; i++) {
+		bool removed = false;
+		if (ph_state_reap_lock(dirfd, names[i], dry_run, &removed, &err) < 0) {
+			fprintf(stderr, "phoenix: gc: %s: %s\n", names[i], err->msg);
+			ph_error_free(&err);
+			ret = -1;
+		} else if (removed) {
+			n->locks++;
+		}
+	}
+	ph_strv_free(names);
+	return ret;
+}
+
 int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err)
 {
 	bool dry_run = false;
@@ -103,12 +153,21 @@ int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err)
 	struct ph_aa_env env;
 	ph_aa_env_default(&env);
 	cleanup_close int dirfd = -1;
-	if (ph_state_open(ctx->config.state_dir, &dirfd, err) < 0)
-		return ph_error_wrap(err, "gc");
+	ph_error_t open_err = NULL;
+	if (ph_private_dir_open(ctx->config.state_dir, "state directory", !dry_run, &dirfd,
+				&open_err) < 0) {
+		ph_error_move(err, &open_err);
+		if ((*err)->status != ENOENT)
+			return ph_error_wrap(err, "gc");
+		ph_error_free(err); /* a dry run where nothing was ever made */
+		printf("0 to remove, 0 kept (container alive), 0 busy, 0 lock files to remove\n");
+		fflush(stdout);
+		return 0;
+	}
 	char **names = NULL;
 	if (ph_state_list(dirfd, &names, err) < 0)
 		return ph_error_wrap(err, "gc");
-	struct gc_counts n = {0, 0, 0};
+	struct gc_counts n = {0, 0, 0, 0};
 	int ret = 0;
 	for (size_t i = 0; names[i]; i++) {
 		ph_error_t one = NULL;
@@ -119,8 +178,11 @@ int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err)
 		}
 	}
 	ph_strv_free(names);
-	printf("%d %s, %d kept (container alive), %d busy\n", n.removed,
-	       dry_run ? "to remove" : "removed", n.kept, n.busy);
+	if (reap_locks(dirfd, dry_run, &n) < 0)
+		ret = 1;
+	printf("%d %s, %d kept (container alive), %d busy, %d lock file%s %s\n", n.removed,
+	       dry_run ? "to remove" : "removed", n.kept, n.busy, n.locks, n.locks == 1 ? "" : "s",
+	       dry_run ? "to remove" : "removed");
 	fflush(stdout);
 	return ret;
 }

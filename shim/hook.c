@@ -89,7 +89,7 @@ static int poststop(struct ph_context *ctx, ph_error_t *err)
 	}
 	struct ph_container_state st;
 	bool found = false;
-	if (ph_state_load(dirfd, ns, &st, &found, err) < 0)
+	if (ph_state_load_of(dirfd, ns, id, root, &st, &found, err) < 0)
 		return -1;
 	if (!found)
 		return 0;

@@ -64,6 +64,18 @@ static int dispatch(struct ph_context *ctx, ph_error_t *err)
 	}
 }
 
+/* The exit status of phoenix's own failure of a command, as runc has it:
+ * fatal() exits 1, but exec exits 255 once its arguments are read
+ * (exec.go: fatalWithCode(…, 255)), so that a caller can tell a failed
+ * exec from the status of the process it ran.  crun exits 1 for its own
+ * exec failures too. */
+static int failure_status(const struct ph_context *ctx)
+{
+	if (ctx->cli.command == PH_CMD_EXEC && !ctx->cli.command_help && !ctx->runtime.is_crun)
+		return 255;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct ph_context ctx;
@@ -72,11 +84,15 @@ int main(int argc, char **argv)
 
 	ph_timing_begin();
 	memset(&ctx, 0, sizeof(ctx));
+	/* a command line runc would not take (urfave's "Incorrect Usage", or
+	 * checkArgs) fails with 1, for exec too */
 	if (ph_cli_parse(argc, argv, &ctx.cli, &err) < 0) {
 		ph_log_setup(&ctx.cli); /* whatever --log was read before the error */
-		goto fail;
+		goto usage;
 	}
 	ph_log_setup(&ctx.cli);
+	if (ph_cli_check_args(&ctx.cli, &err) < 0)
+		goto usage;
 	if (ph_config_load(&ctx.config, &err) < 0)
 		goto fail;
 	if (ctx.config.debug)
@@ -88,11 +104,16 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		goto out;
 fail:
+	status = failure_status(&ctx);
+	goto report;
+usage:
+	status = 1;
+report:
 	ph_log_error(err);
 	ph_error_free(&err);
-	status = 1;
 out:
 	ph_runtime_release(&ctx.runtime);
 	ph_config_release(&ctx.config);
+	ph_cli_release(&ctx.cli);
 	return status;
 }

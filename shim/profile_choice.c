@@ -7,10 +7,15 @@
 
 #include "aa_names.h"
 
+/* The names runtimes and engines give their own default profile:
+ * containerd's CRI plugin (Kubernetes' RuntimeDefault, and ctr's
+ * --apparmor-default-profile) names it `cri-containerd.apparmor.d`
+ * (containerd pkg/cri/.../helpers_linux.go, defaultApparmorProfile). */
 bool ph_profile_is_default_alias(const char *name)
 {
 	return name == NULL || *name == '\0' || strcmp(name, "docker-default") == 0 ||
 	       strcmp(name, "runtime/default") == 0 || strcmp(name, "crun-default") == 0 ||
+	       strcmp(name, "cri-containerd.apparmor.d") == 0 ||
 	       strncmp(name, "containers-default-", 19) == 0;
 }
 

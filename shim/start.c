@@ -43,7 +43,8 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	if (ph_confine_prepare(ctx, cli->id, false, &c, err) < 0)
 		goto fail;
 	bool found = false;
-	if (!c.apparmor_off && ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)
+	if (!c.apparmor_off &&
+	    ph_state_load_of(c.state_dirfd, c.ns, cli->id, c.root, &st, &found, err) < 0)
 		goto fail;
 	ph_timing_mark("record");
 	if (!found) {

@@ -11,10 +11,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aa_names.h"
+#include "confine.h"
 #include "file.h"
 #include "json.h"
+#include "private_dir.h"
 
 #define STATE_MAX_SIZE (64 * 1024)
+#define LOCK_ATTEMPTS 100
+
+static int steal_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
 
 void ph_container_state_release(struct ph_container_state *st)
 {
@@ -30,84 +41,93 @@ void ph_container_state_release(struct ph_container_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* mkdir -p, refusing symlinks on the way: the state lives where root
- * writes. */
-static int open_dir_chain(const char *path, int *out, ph_error_t *err)
+int ph_state_open(const char *state_dir, int *dirfd, ph_error_t *err)
 {
-	if (path[0] != '/')
-		return ph_error_make(err, EINVAL, "state directory `%s` is not absolute", path);
-	int fd = open("/", O_DIRECTORY | O_CLOEXEC | O_PATH);
-	if (fd < 0)
-		return ph_error_make(err, errno, "open /");
-	cleanup_free char *copy = strdup(path);
-	if (copy == NULL) {
-		close(fd);
-		return ph_error_make(err, ENOMEM, "state directory");
-	}
-	char *save = NULL;
-	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (mkdirat(fd, c, 0700) < 0 && errno != EEXIST) {
-			int e = errno;
-			close(fd);
-			return ph_error_make(err, e, "create state directory `%s`", path);
-		}
-		int next = openat(fd, c, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_PATH);
-		int e = errno;
-		close(fd);
-		if (next < 0)
-			return ph_error_make(err, e == ELOOP ? ENOTDIR : e,
-					     "open state directory `%s` (component `%s`)", path, c);
-		fd = next;
-	}
-	/* re-open for reading entries and as an *at() base */
-	int dfd = openat(fd, ".", O_DIRECTORY | O_CLOEXEC | O_RDONLY);
-	int e = errno;
-	close(fd);
-	if (dfd < 0)
-		return ph_error_make(err, e, "open state directory `%s`", path);
-	*out = dfd;
+	return ph_private_dir_open(state_dir, "state directory", true, dirfd, err);
+}
+
+static int name_of(const char *ns, const char *suffix, char *out, size_t outlen, ph_error_t *err)
+{
+	if (snprintf(out, outlen, "%s%s", ns, suffix) >= (int)outlen)
+		return ph_error_make(err, ENAMETOOLONG, "state file name for `%s`", ns);
 	return 0;
 }
 
-int ph_state_open(const char *state_dir, int *dirfd, ph_error_t *err)
+/* Does `fd` still hold the file named `name`?  The remover of a record
+ * unlinks its lock file while it holds the lock (ph_state_remove); one
+ * who opened the file before that and got the lock after it holds a lock
+ * on a file no one else will open again, and must take the lock anew. */
+static int still_named(int dirfd, const char *name, int fd, bool *same, ph_error_t *err)
 {
-	return open_dir_chain(state_dir, dirfd, err);
+	struct stat held, named;
+	if (fstat(fd, &held) < 0)
+		return ph_error_make(err, errno, "stat lock `%s`", name);
+	if (fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return ph_error_make(err, errno, "stat lock `%s`", name);
+		*same = false;
+		return 0;
+	}
+	*same = held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+	return 0;
 }
 
-static int lock_file(int dirfd, const char *ns, int op, int *lockfd, ph_error_t *err);
+/* Take the lock on <ns>.lock with flock `op`.  *lockfd = -1 when it is
+ * held by another (LOCK_NB), or, without `create`, when there is no lock
+ * file (then no one holds it either). */
+static int lock_file(int dirfd, const char *ns, int op, bool create, int *lockfd, bool *busy,
+		     ph_error_t *err)
+{
+	char name[300];
+	*lockfd = -1;
+	*busy = false;
+	if (name_of(ns, ".lock", name, sizeof(name), err) < 0)
+		return -1;
+	for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+		int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | (create ? O_CREAT : 0);
+		cleanup_close int fd = openat(dirfd, name, flags, 0600);
+		if (fd < 0 && errno == ENOENT && !create)
+			return 0;
+		if (fd < 0)
+			return ph_error_make(err, errno, "open lock `%s`", name);
+		int r;
+		while ((r = flock(fd, op)) < 0 && errno == EINTR)
+			;
+		if (r < 0 && errno == EWOULDBLOCK) {
+			*busy = true;
+			return 0;
+		}
+		if (r < 0)
+			return ph_error_make(err, errno, "lock `%s`", name);
+		bool same = false;
+		if (still_named(dirfd, name, fd, &same, err) < 0)
+			return -1;
+		if (same) {
+			*lockfd = steal_fd(&fd);
+			return 0;
+		}
+		if (!create)
+			return 0; /* removed meanwhile: nothing to lock any more */
+	}
+	return ph_error_make(err, EAGAIN, "lock `%s`: removed and made again %d times in a row",
+			     name, LOCK_ATTEMPTS);
+}
 
 int ph_state_lock(int dirfd, const char *ns, int *lockfd, ph_error_t *err)
 {
-	return lock_file(dirfd, ns, LOCK_EX, lockfd, err);
+	bool busy = false;
+	return lock_file(dirfd, ns, LOCK_EX, true, lockfd, &busy, err);
 }
 
 int ph_state_trylock(int dirfd, const char *ns, int *lockfd, ph_error_t *err)
 {
-	return lock_file(dirfd, ns, LOCK_EX | LOCK_NB, lockfd, err);
+	bool busy = false;
+	return lock_file(dirfd, ns, LOCK_EX | LOCK_NB, true, lockfd, &busy, err);
 }
 
-static int lock_file(int dirfd, const char *ns, int op, int *lockfd, ph_error_t *err)
+int ph_state_trylock_existing(int dirfd, const char *ns, int *lockfd, bool *busy, ph_error_t *err)
 {
-	char name[300];
-	if (snprintf(name, sizeof(name), "%s.lock", ns) >= (int)sizeof(name))
-		return ph_error_make(err, ENAMETOOLONG, "lock name");
-	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return ph_error_make(err, errno, "open lock `%s`", name);
-	*lockfd = -1;
-	while (flock(fd, op) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno == EWOULDBLOCK) {
-			close(fd);
-			return 0;
-		}
-		int e = errno;
-		close(fd);
-		return ph_error_make(err, e, "lock `%s`", name);
-	}
-	*lockfd = fd;
-	return 0;
+	return lock_file(dirfd, ns, LOCK_EX | LOCK_NB, false, lockfd, busy, err);
 }
 
 static int take(const struct ph_json *root, const char *key, char **dst, bool required,
@@ -124,6 +144,29 @@ static int take(const struct ph_json *root, const char *key, char **dst, bool re
 	}
 	*dst = strdup(v);
 	return *dst ? 0 : ph_error_make(err, ENOMEM, "state");
+}
+
+/* A record is used only for the namespace it is filed under, and only
+ * when its id and root are what that name is made of: gc hands both to
+ * the runtime and removes the namespace the record names. */
+static int check_record(const char *name, const char *ns, const struct ph_container_state *st,
+			ph_error_t *err)
+{
+	if (strcmp(st->ns, ns) != 0)
+		return ph_error_make(err, EINVAL, "state `%s` names namespace `%s`", name, st->ns);
+	if (st->root[0] != '/')
+		return ph_error_make(err, EINVAL, "state `%s`: runtime root `%s` is not absolute",
+				     name, st->root);
+	if (ph_validate_id(st->id, err) < 0)
+		return ph_error_wrap(err, "state `%s`", name);
+	char want[PH_AA_NS_NAME_SIZE];
+	if (ph_aa_ns_name(st->root, st->id, want, sizeof(want), err) < 0)
+		return ph_error_wrap(err, "state `%s`", name);
+	if (strcmp(want, ns) != 0)
+		return ph_error_make(err, EINVAL,
+				     "state `%s`: container `%s` of root `%s` has namespace `%s`",
+				     name, st->id, st->root, want);
+	return 0;
 }
 
 int ph_state_load(int dirfd, const char *ns, struct ph_container_state *st, bool *found,
@@ -174,8 +217,46 @@ int ph_state_load(int dirfd, const char *ns, struct ph_container_state *st, bool
 	}
 	st->init_pid = init_pid ? atoll(init_pid) : 0;
 	st->init_start = init_start ? strtoull(init_start, NULL, 10) : 0;
+	if (check_record(name, ns, st, err) < 0) {
+		ph_container_state_release(st);
+		return -1;
+	}
 	*found = true;
 	return 0;
+}
+
+/* `a` and `b` name the same runtime root (trailing slashes aside, as in
+ * the namespace name's scope tag). */
+static bool same_root(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+bool ph_state_is_of(const struct ph_container_state *st, const char *id, const char *root)
+{
+	return st->id && st->root && strcmp(st->id, id) == 0 && same_root(st->root, root);
+}
+
+int ph_state_load_of(int dirfd, const char *ns, const char *id, const char *root,
+		     struct ph_container_state *st, bool *found, ph_error_t *err)
+{
+	if (ph_state_load(dirfd, ns, st, found, err) < 0)
+		return -1;
+	if (!*found || ph_state_is_of(st, id, root))
+		return 0;
+	ph_error_make(err, EEXIST,
+		      "container `%s` (runtime root `%s`) would have the policy namespace `%s` "
+		      "of container `%s` (runtime root `%s`): their names hash alike; "
+		      "phoenix does not share a namespace or a record, choose another id",
+		      id, root, ns, st->id, st->root);
+	ph_container_state_release(st);
+	*found = false;
+	return -1;
 }
 
 static int put(struct ph_json *root, const char *key, const char *value, ph_error_t *err)
@@ -233,6 +314,38 @@ int ph_state_remove(int dirfd, const char *ns, ph_error_t *err)
 		return ph_error_make(err, errno, "remove `%s`", pid_name);
 	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
 		return ph_error_make(err, errno, "remove state `%s`", name);
+	/* last, while the caller still holds it: a command waiting for it
+	 * sees the file gone once it has it and takes a new one (lock_file) */
+	char lock_name[300];
+	snprintf(lock_name, sizeof(lock_name), "%s.lock", ns);
+	if (unlinkat(dirfd, lock_name, 0) < 0 && errno != ENOENT)
+		return ph_error_make(err, errno, "remove `%s`", lock_name);
+	return 0;
+}
+
+int ph_state_reap_lock(int dirfd, const char *ns, bool dry_run, bool *removed, ph_error_t *err)
+{
+	char record[300], lock_name[300];
+	*removed = false;
+	if (name_of(ns, ".json", record, sizeof(record), err) < 0 ||
+	    name_of(ns, ".lock", lock_name, sizeof(lock_name), err) < 0)
+		return -1;
+	cleanup_close int lockfd = -1;
+	bool busy = false;
+	if (ph_state_trylock_existing(dirfd, ns, &lockfd, &busy, err) < 0)
+		return -1;
+	if (lockfd < 0)
+		return 0; /* in use, or gone already */
+	/* a create may have written the record between the listing and
+	 * the lock */
+	struct stat st;
+	if (fstatat(dirfd, record, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return ph_error_make(err, errno, "stat `%s`", record);
+	if (!dry_run && unlinkat(dirfd, lock_name, 0) < 0 && errno != ENOENT)
+		return ph_error_make(err, errno, "remove `%s`", lock_name);
+	*removed = true;
 	return 0;
 }
 
@@ -255,8 +368,9 @@ static int strv_append(char ***v, size_t *n, size_t *cap, const char *name, size
 	return 0;
 }
 
-int ph_state_list(int dirfd, char ***names, ph_error_t *err)
+static int list_suffix(int dirfd, const char *suffix, char ***names, ph_error_t *err)
 {
+	const size_t slen = strlen(suffix);
 	int fd = openat(dirfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ph_error_make(err, errno, "open state directory");
@@ -277,9 +391,10 @@ int ph_state_list(int dirfd, char ***names, ph_error_t *err)
 	struct dirent *de;
 	while (ret == 0 && (de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
-		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0 || de->d_name[0] == '.')
+		if (len <= slen || strcmp(de->d_name + len - slen, suffix) != 0 ||
+		    de->d_name[0] == '.')
 			continue;
-		ret = strv_append(&v, &n, &cap, de->d_name, len - 5);
+		ret = strv_append(&v, &n, &cap, de->d_name, len - slen);
 	}
 	closedir(d);
 	if (ret < 0) {
@@ -288,4 +403,14 @@ int ph_state_list(int dirfd, char ***names, ph_error_t *err)
 	}
 	*names = v;
 	return 0;
+}
+
+int ph_state_list(int dirfd, char ***names, ph_error_t *err)
+{
+	return list_suffix(dirfd, ".json", names, err);
+}
+
+int ph_state_list_locks(int dirfd, char ***names, ph_error_t *err)
+{
+	return list_suffix(dirfd, ".lock", names, err);
 }

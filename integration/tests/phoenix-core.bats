@@ -47,10 +47,12 @@ teardown() {
 	[ -f "$T/state/$ns.json" ]
 	phx kill c2 KILL
 	for _ in $(seq 50); do [ "$(runc --root "$ROOT" state c2 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	[ -f "$T/state/$ns.lock" ]
 	run phx delete c2
 	assert_success
 	[ ! -d "$AAFS/policy/namespaces/$ns" ]
 	[ ! -f "$T/state/$ns.json" ]
+	[ ! -e "$T/state/$ns.lock" ] # the lock file goes with the record
 	run phx delete c2
 	assert_failure # runc's own "container does not exist"
 	[ -z "$(phx_namespaces)" ]
@@ -258,6 +260,49 @@ teardown() {
 	assert_success
 	[ -z "$(phx_namespaces)" ]
 	[ -z "$(ls "$T/state"/*.json 2>/dev/null)" ]
+}
+
+@test "two ids whose namespace names collide: the second create is refused, the first keeps its namespace and record" {
+	# FNV-1a 64 of both is 0xd3faa732fd1f4d0a (tests/unit/test_state.c)
+	make_bundle "$T/a" 'exec sleep 1000'
+	make_bundle "$T/b" 'exec sleep 1000'
+	phx run -d --bundle "$T/a" +s0ifxtWtiaA
+	ns=$(phx_namespaces) # the only one: hashed, phx-<scope>-xd3faa732fd1f4d0a
+	[[ "$ns" == *-xd3faa732fd1f4d0a ]]
+	pid=$(container_pid +s0ifxtWtiaA)
+	run phx create --bundle "$T/b" +5n92B2WHfAN
+	assert_failure
+	run log_error
+	assert_output --partial "would have the policy namespace \`$ns\` of container \`+s0ifxtWtiaA\`"
+	jq -e '.id == "+s0ifxtWtiaA"' "$T/state/$ns.json"
+	assert_equal "$(cat /proc/"$pid"/attr/current)" ":$ns:phoenix-default (enforce)"
+	run runc --root "$ROOT" state +5n92B2WHfAN
+	assert_failure
+	# delete of the second id does not reap the first's namespace either
+	run phx delete +5n92B2WHfAN
+	assert_failure
+	[ -d "$AAFS/policy/namespaces/$ns" ]
+	[ -f "$T/state/$ns.json" ]
+	phx delete --force +s0ifxtWtiaA
+	[ -z "$(phx_namespaces)" ]
+}
+
+@test "a cache directory is made with its parents; root's 0755 is accepted, one others can write refused" {
+	# a minimal root filesystem has no /var/cache
+	write_config "$(jq -n --arg c "$T/min/var/cache/phoenix" '{cacheDir: $c}')"
+	make_bundle "$T/b" 'exec sleep 1000'
+	phx create --bundle "$T/b" c20
+	assert_equal "$(stat -c %a "$T/min" "$T/min/var" "$T/min/var/cache" "$T/min/var/cache/phoenix" | tr '\n' ' ')" "755 755 755 700 "
+	phx delete --force c20
+	chmod 0755 "$T/min/var/cache/phoenix" # what a package or install -d makes
+	phx create --bundle "$T/b" c20
+	phx delete --force c20
+	chmod 0777 "$T/min/var/cache"
+	run phx create --bundle "$T/b" c20
+	assert_failure
+	run log_error
+	assert_output --partial "\`$T/min/var/cache\` (a parent) belongs to uid 0 with mode 0777"
+	[ -z "$(phx_namespaces)" ]
 }
 
 @test "gc keeps the namespaces of live containers" {

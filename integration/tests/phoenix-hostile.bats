@@ -129,6 +129,32 @@ profile_refused() {
 	refused "duplicate" create --bundle "$T/b" h1
 }
 
+@test "keys that runc's encoding/json folds to a field phoenix reads (7 cases)" {
+	spec_refused 'process.ApparmorProfile: key "ApparmorProfile" is the field "apparmorProfile"' \
+		'.process.apparmorProfile = "phoenix-default" | .process.ApparmorProfile = "unconfined"'
+	spec_refused 'process.Capabilities: key "Capabilities" is the field "capabilities"' \
+		'.process.Capabilities = {bounding: $c, effective: $c, permitted: $c}' \
+		--argjson c '["CAP_MAC_ADMIN","CAP_MAC_OVERRIDE"]'
+	spec_refused 'process.capabilities.Ambient: key "Ambient"' \
+		'.process.capabilities.Ambient = ["CAP_MAC_ADMIN"]'
+	spec_refused "linux.$(printf '\305\277')eccomp: key" '.linux["\u017feccomp"] = {}'
+	spec_refused 'hooks.prestart[0].Path: key "Path" is the field "path"' \
+		'.hooks.prestart = [{Path: "/bin/true"}]'
+	# a foreground run, which has no label check after the start
+	jq '.process.ApparmorProfile = "unconfined"' "$T/base.json" >"$T/b/config.json"
+	refused 'process.ApparmorProfile' run --bundle "$T/b" h1
+	cp "$T/base.json" "$T/b/config.json"
+	# exec --process into a running container
+	phx run -d --bundle "$T/b" e1
+	jq -n '{terminal: false, user: {uid: 0, gid: 0}, cwd: "/", args: ["true"],
+		env: ["PATH=/bin"], apparmorProfile: "phoenix-default", ApparmorProfile: "unconfined"}' \
+		>"$T/p.json"
+	run phx exec --process "$T/p.json" e1
+	assert_failure
+	log_error | grep -qF "$T/p.json: ApparmorProfile: key \"ApparmorProfile\" is the field \"apparmorProfile\""
+	assert_equal "$(cat "/proc/$(container_pid e1)/attr/current")" ":$(ns_of e1):phoenix-default (enforce)"
+}
+
 @test "wrong types where phoenix reads (6 cases)" {
 	spec_refused "process" '.process = 1'
 	spec_refused "apparmorProfile" '.process.apparmorProfile = 7'

@@ -9,6 +9,8 @@
 #   801  privileged,   phoenix-test-host (allows all but /phoenix-host-denied/)
 #   802  unprivileged, phoenix-test-host (lxc.idmap, securityfs bound in)
 #   951  privileged,   lxc-gpu-docker-storage (the real hardened profile)
+#   952  privileged,   lxc-gpu-docker-storage, nothing but its init (a
+#        second tenant under the same template)
 #   900  "apparmor_profile": "unconfined"
 # containerd and dockerd run in 801, 802 and 951.
 
@@ -36,8 +38,9 @@ setup_file() {
 		scene_ct "$ct" "$CONFIGS"
 		scene_engines "$ct"
 	done
+	scene_ct 952 "$CONFIGS" 2>"$out/952.err"
 	scene_ct 900 "$CONFIGS" 2>"$out/unconfined.err" || true
-	lap "4 LXC containers started, engines set up"
+	lap "5 LXC containers started, engines set up"
 	for ct in 801 802 951; do
 		scene_engines_wait "$ct"
 	done
@@ -56,7 +59,7 @@ setup_file() {
 
 teardown_file() {
 	local ct
-	for ct in 801 802 951 900; do
+	for ct in 801 802 951 952 900; do
 		lxc-stop -n "$ct" -k >/dev/null 2>&1 || true
 	done
 }
@@ -79,6 +82,10 @@ nested_labels() {
 dmesg_mark() { dmesg | wc -l; }
 denied_since() {
 	dmesg | tail -n +"$(($1 + 1))" | grep 'apparmor="DENIED"' | grep -F -- "$2" || true
+}
+# dmesg_since_has MARK TEXT: the kernel logged TEXT after dmesg line MARK.
+dmesg_since_has() {
+	dmesg | tail -n +"$(($1 + 1))" | grep -qF -- "$2"
 }
 
 has_cap() { # has_cap HEXMASK BIT
@@ -141,7 +148,7 @@ has_cap() { # has_cap HEXMASK BIT
 	local ct prof pid caps
 	for ct in 801 802 951; do
 		prof=phoenix-test-host
-		[ "$ct" != 951 ] || prof=lxc-gpu-docker-storage
+		[ "$ct" != 951 ] || prof=lxc-gpu-docker-storage.951
 		pid=$(scene_ct_pid "$ct")
 		assert_equal "$(cat /proc/"$pid"/attr/current)" "$prof//&:ct-$ct:unconfined (enforce)"
 		# inside: its own namespace is its view; mac_admin (33) is kept
@@ -212,12 +219,12 @@ has_cap() { # has_cap HEXMASK BIT
 	assert_output "phoenix-default (enforce)|phoenix-default (enforce)"
 	ns=$(nested_ns ct-951 "$cid")
 	run host_labels_below ct-951
-	assert_output --partial "lxc-gpu-docker-storage//&:ct-951//$ns:phoenix-default (enforce)"
+	assert_output --partial "lxc-gpu-docker-storage.951//&:ct-951//$ns:phoenix-default (enforce)"
 	mark=$(dmesg_mark)
 	run docker_in 951 exec "$cid" cat /mnt/shared/private/secret
 	assert_failure
 	run denied_since "$mark" 'name="/mnt/shared/private/secret"'
-	assert_output --partial 'profile="lxc-gpu-docker-storage"'
+	assert_output --partial 'profile="lxc-gpu-docker-storage.951"'
 	# the host profile's /proc rules bind the nested container as well
 	mark=$(dmesg_mark)
 	run docker_in 951 exec "$cid" sh -c 'echo 1 >/proc/sys/kernel/core_pattern'
@@ -367,7 +374,7 @@ try policy-replace sh -c "cat /root/probe.bin >$a/policy/.replace"'
 		if [ "$ct" = 951 ]; then
 			# the hardened profile refuses (and logs) the namespace mkdir itself
 			run denied_since "$mark" 'operation="mkdir"'
-			assert_output --partial 'profile="lxc-gpu-docker-storage"'
+			assert_output --partial 'profile="lxc-gpu-docker-storage.951"'
 		fi
 	done
 	refute grep -q '^phx-escape-probe ' "$AAFS/profiles"
@@ -402,6 +409,186 @@ cat /proc/self/attr/current'
 	assert_failure
 }
 
+# The kernel-filesystem probe (integration/tools/kernelfs-probe.c), copied
+# into container 951.  For the sealed re-exec it also runs from a tmpfs:
+# the container's root is already an overlay of the VM's overlay root, and
+# overlayfs refuses a third level (FILESYSTEM_MAX_STACK_DEPTH, EINVAL), so
+# runc's own sealed overlay of /usr/sbin falls back here.  An overlay of
+# the tmpfs is the same access pattern, one level down.
+KFS_PROBE=/usr/local/bin/kernelfs-probe
+kfs_probe_install() {
+	install -m 0755 "${PHOENIX%/*}/kernelfs-probe" "/var/lib/lxc/951/rootfs$KFS_PROBE"
+	in_ct 951 sh -c 'mountpoint -q /run/kfs || { mkdir -p /run/kfs && mount -t tmpfs tmpfs /run/kfs; }
+		mkdir -p /run/kfs/bin /run/kfs/empty && cp '"$KFS_PROBE"' /run/kfs/bin/'
+}
+
+@test "lxc-gpu-docker-storage: runc's sealed re-exec and its detached-procfs sysctl writes pass, namespaced sysctls only" {
+	kfs_probe_install
+	label=$(in_ct 951 cat /proc/self/attr/current)
+	host_msgmax=$(cat /proc/sys/kernel/msgmax)
+	host_mq=$(cat /proc/sys/fs/mqueue/msg_max)
+	mark=$(dmesg_mark)
+	# runc >= 1.2: the binary from a detached read-only overlay (exeseal),
+	# its memfd fallback, and a detached clone of the binary alone (named
+	# "/", phoenix-nesting)
+	run in_ct 951 /run/kfs/bin/kernelfs-probe sealed-exec overlay /run/kfs/empty
+	assert_success
+	assert_output "ok label=$label"
+	run in_ct 951 "$KFS_PROBE" sealed-exec memfd
+	assert_success
+	assert_output "ok label=$label"
+	run in_ct 951 /run/kfs/bin/kernelfs-probe sealed-exec bind
+	assert_success
+	assert_output "ok label=$label"
+	# runc >= 1.3.3: sysctls through fsopen("proc") and a clone of /proc,
+	# the O_PATH handle reopened through /proc/thread-self/fd
+	local mode
+	for mode in fsopen clone; do
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" net.ipv4.ip_unprivileged_port_start 0
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.msgmax 65536
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.shmmni 4000
+		assert_output ok
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" fs.mqueue.msg_max 20
+		assert_output ok
+		# and the host-wide ones, named the same way, are not
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" kernel.core_pattern core
+		assert_failure 1
+		assert_output 'reopen sys/kernel/core_pattern: Permission denied'
+		run in_ct 951 "$KFS_PROBE" sysctl "$mode" vm.stat_interval 1
+		assert_failure 1
+		assert_output 'reopen sys/vm/stat_interval: Permission denied'
+	done
+	run in_ct 951 cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/fs/mqueue/msg_max
+	assert_output $'65536\n0\n20'
+	# the container's IPC namespace, not the host's
+	assert_equal "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
+	assert_equal "$(cat /proc/sys/fs/mqueue/msg_max)" "$host_mq"
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	assert_line --partial 'name="/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/sys/vm/stat_interval"'
+	refute_line --partial 'operation="exec"'
+	refute_line --partial 'name="/sys/net/'
+	refute_line --partial 'name="/sys/kernel/msgmax"'
+	refute_line --partial 'name="/sys/fs/mqueue/'
+	in_ct 951 sh -c 'echo 1024 >/proc/sys/net/ipv4/ip_unprivileged_port_start'
+}
+
+@test "lxc-gpu-docker-storage: docker run --sysctl with the namespaced sysctls (net.*, kernel.msg*, fs.mqueue.*)" {
+	run docker_in 951 run --rm --runtime=phoenix --network none \
+		--sysctl net.ipv4.ip_unprivileged_port_start=0 --sysctl kernel.msgmax=65536 \
+		--sysctl fs.mqueue.msg_max=20 --sysctl kernel.shmmni=4000 "$SCENE_IMAGE" \
+		cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/msgmax \
+		/proc/sys/fs/mqueue/msg_max /proc/sys/kernel/shmmni
+	assert_success
+	assert_output $'0\n65536\n20\n4000'
+}
+
+# What root in the privileged container 951 tries against the host: a fresh
+# procfs, sysfs and cgroup v1 hierarchy below /var/lib/docker (where
+# phoenix-nesting allows such mounts), the same filesystems detached, and a
+# procfs attached elsewhere with move_mount().  The v1 hierarchy is the
+# host's own (named phxacc, mounted on the host first): in a cgroup
+# namespace the kernel lets a container mount an existing hierarchy, not
+# create one.
+KFS_ATTACK='p=/usr/local/bin/kernelfs-probe d=/var/lib/docker/phx-acc
+try() { what=$1; shift; if "$@" 2>/dev/null; then echo "$what ok"; else echo "$what refused"; fi; }
+probe() { what=$1; shift; echo "$what: $($p "$@")"; }
+mkdir -p $d/proc $d/sys $d/cg/sys/fs/cgroup/phx $d/mv
+mount -t proc proc $d/proc && echo "mount proc ok"
+mount -t sysfs sysfs $d/sys && echo "mount sysfs ok"
+mount -t cgroup -o none,name=phxacc cgroup $d/cg/sys/fs/cgroup/phx && echo "mount cgroup ok"
+try core_pattern sh -c "printf %s \"|/tmp/evil %p\" >$d/proc/sys/kernel/core_pattern"
+try sysrq-trigger sh -c "echo h >$d/proc/sysrq-trigger"
+try release_agent sh -c "echo /tmp/evil >$d/cg/sys/fs/cgroup/phx/release_agent"
+try module sh -c "cat $d/sys/module/printk/parameters/time >$d/sys/module/printk/parameters/time"
+try net-sysctl sh -c "echo 1024 >$d/proc/sys/net/ipv4/ip_unprivileged_port_start"
+if [ -e /sys/kernel/uevent_helper ]; then
+	try uevent_helper sh -c "echo /tmp/evil >$d/sys/kernel/uevent_helper"
+	probe det-uevent detached sysfs kernel/uevent_helper /tmp/evil
+fi
+probe det-core detached proc sys/kernel/core_pattern "|/tmp/evil %p"
+probe det-sysrq detached proc sysrq-trigger h
+probe det-release detached cgroup release_agent /tmp/evil none name=phxacc
+probe clone-sysrq clone /proc sysrq-trigger h
+probe clone-core clone $d/proc/sys/kernel core_pattern "|/tmp/evil %p"
+probe clone-vm clone $d/proc/sys/vm stat_interval 1
+probe attach-core attach proc $d/mv sys/kernel/core_pattern "|/tmp/evil %p"
+probe attach-vm attach proc $d/mv sys/vm/stat_interval 1
+umount $d/proc $d/sys $d/cg/sys/fs/cgroup/phx
+while umount $d/mv 2>/dev/null; do :; done'
+
+@test "lxc-gpu-docker-storage: fresh and detached proc, sysfs and cgroup v1 cannot reach the host's core_pattern, sysrq, uevent_helper, release_agent" {
+	kfs_probe_install
+	mkdir -p /tmp/phxacc-cg
+	mountpoint -q /tmp/phxacc-cg || mount -t cgroup -o none,name=phxacc cgroup /tmp/phxacc-cg
+	core=$(cat /proc/sys/kernel/core_pattern)
+	# uevent_helper exists only with CONFIG_UEVENT_HELPER (Debian's kernels
+	# have none): its rule is then proven by tests/bats/profiles.bats only
+	uevent=absent
+	[ ! -e /sys/kernel/uevent_helper ] || uevent=$(cat /sys/kernel/uevent_helper)
+	mark=$(dmesg_mark)
+	run in_ct 951 sh -c "$KFS_ATTACK"
+	# the mounts themselves are allowed: the writes below are what is refused
+	assert_line "mount proc ok"
+	assert_line "mount sysfs ok"
+	assert_line "mount cgroup ok"
+	assert_line "core_pattern refused"
+	assert_line "sysrq-trigger refused"
+	assert_line "release_agent refused"
+	assert_line "module refused"
+	assert_line "net-sysctl ok"
+	if [ "$uevent" != absent ]; then
+		assert_line "uevent_helper refused"
+		assert_line "det-uevent: open kernel/uevent_helper: Permission denied"
+	fi
+	assert_line "det-core: open sys/kernel/core_pattern: Permission denied"
+	assert_line "det-sysrq: open sysrq-trigger: Permission denied"
+	assert_line "det-release: open release_agent: Permission denied"
+	assert_line "clone-sysrq: open sysrq-trigger: Permission denied"
+	assert_line "clone-core: open core_pattern: Permission denied"
+	# a subtree cloned out of a procfs: Linux 6.1 names a detached mount's
+	# files from its superblock's root (dentry_path_raw(), as for fsopen):
+	# /sys/vm/stat_interval, refused like any host-wide sysctl
+	assert_line "clone-vm: open stat_interval: Permission denied"
+	# move_mount() is mediated from Linux 6.6 on (apparmor_move_mount); on
+	# 6.1 the procfs lands, and its core_pattern is refused by name
+	assert_line --regexp '^attach-core: (open /var/lib/docker/phx-acc/mv/sys/kernel/core_pattern|move_mount /var/lib/docker/phx-acc/mv): Permission denied$'
+	# what AppArmor cannot name (README, "What the host profiles
+	# guarantee"): a host-wide sysctl of a procfs attached under a name
+	# that is not proc, where the kernel lets move_mount() place one
+	assert_line --regexp '^attach-vm: (ok|move_mount /var/lib/docker/phx-acc/mv: Permission denied)$'
+	echo "# $(grep '^attach-vm: ' <<<"$output") (kernel $(uname -r))" >&3
+	# the host is unchanged, the kernel printed no SysRq help, and each
+	# refusal is logged with the name AppArmor gave the file
+	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$core"
+	[ "$uevent" = absent ] || assert_equal "$(cat /sys/kernel/uevent_helper)" "$uevent"
+	assert_equal "$(cat /tmp/phxacc-cg/release_agent)" ""
+	refute dmesg_since_has "$mark" 'sysrq: HELP'
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sysrq-trigger"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/cg/sys/fs/cgroup/phx/release_agent"'
+	assert_line --partial 'name="/var/lib/docker/phx-acc/sys/module/printk/parameters/time"'
+	assert_line --partial 'name="/sys/kernel/core_pattern"'
+	assert_line --partial 'name="/sysrq-trigger"'
+	assert_line --partial 'name="/release_agent"'
+	assert_line --partial 'name="/sys/vm/stat_interval"'
+	[ "$uevent" = absent ] || assert_line --partial 'name="/kernel/uevent_helper"'
+	# the same probe, unconfined on the host, does reach the kernel: the
+	# refusals above are the host profile's
+	mark=$(dmesg_mark)
+	run "${PHOENIX%/*}/kernelfs-probe" detached proc sysrq-trigger h
+	assert_output ok
+	dmesg_since_has "$mark" 'sysrq: HELP'
+	run "${PHOENIX%/*}/kernelfs-probe" detached proc sys/kernel/core_pattern "$core"
+	assert_output ok
+	run "${PHOENIX%/*}/kernelfs-probe" detached cgroup release_agent "" none name=phxacc
+	assert_output ok
+	umount /tmp/phxacc-cg
+}
+
 @test "a container configured \"unconfined\" gets no profile, and is told so" {
 	run cat "$BATS_FILE_TMPDIR/unconfined.err"
 	assert_output --partial 'WARNING: container 900 (base) is configured "apparmor_profile": "unconfined".'
@@ -430,4 +617,139 @@ cat /proc/self/attr/current'
 	[ ! -d "$AAFS/policy/namespaces/ct-951" ]
 	run host_labels_below ct-951
 	assert_output ""
+}
+
+## One LXC container and another's policy namespaces (issue 15.4) ########
+# 951 and 952 run under the same template, lxc-gpu-docker-storage, each
+# under its own copy (lxc-gpu-docker-storage.951, .952) that names its own
+# namespace alone.  The kernel's namespace mkdir and rmdir check only that
+# the caller administers policy (apparmorfs.c, ns_mkdir_op/ns_rmdir_op), so
+# only the profile stands between one container and the other's tree.
+
+# tenant_up CT: CT running (the post-stop test above stops 951).
+tenant_up() {
+	lxc-info -n "$1" -s | grep -q RUNNING && return 0
+	lxc-start -n "$1" -l INFO -o "/var/lib/lxc/$1/start.log"
+	for _ in $(seq 120); do
+		in_ct "$1" test -e /run/ct-init.ready 2>/dev/null && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# tenant_nested CT: in CT, as phoenix would (mkdir and .replace through
+# the `policy` link), the namespace phx-t-CT with the profile
+# phx-tenant-probe, and a task running in it.
+tenant_nested() {
+	local a=$AAFS
+	apparmor_parser -Q -S "$BATS_FILE_TMPDIR/tenant.sd" >"/var/lib/lxc/$1/rootfs/root/tenant.bin"
+	in_ct "$1" sh -c "mkdir -p $a/policy/namespaces/phx-t-$1 &&
+		cat /root/tenant.bin >$a/policy/namespaces/phx-t-$1/.replace &&
+		(printf %s 'exec :phx-t-$1:unconfined' >/proc/self/attr/apparmor/exec && exec sleep 900) </dev/null >/dev/null 2>&1 &"
+	for _ in $(seq 50); do
+		host_labels_below "ct-$1" | grep -qF ":ct-$1//phx-t-$1:" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# tenant_tree CT: what the host sees of CT's namespace tree: directories,
+# profiles, and the labels of the tasks in it.
+tenant_tree() {
+	(cd "$AAFS/policy/namespaces/ct-$1" && find . -maxdepth 5 -type d | LC_ALL=C sort)
+	grep -F ":ct-$1" "$AAFS/profiles" | LC_ALL=C sort
+	host_labels_below "ct-$1" | cut -d' ' -f2- | LC_ALL=C sort
+}
+
+# Every way for one container to change another's namespaces, and the same
+# in its own: prints "<attempt> ok|refused".
+TENANT_SCRIPT='a=/sys/kernel/security/apparmor; o=ct-$1; n=phx-t-$1
+try() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "$what ok"; else echo "$what refused"; fi; }
+try other-rmdir rmdir "$a/policy/../$o/namespaces/$n"
+try other-mkdir mkdir "$a/policy/../$o/namespaces/evil"
+try other-mkdir-below mkdir "$a/policy/../$o/namespaces/$n/namespaces/evil"
+try other-load sh -c "cat /root/tenant.bin >$a/policy/../$o/namespaces/$n/.load"
+try other-replace sh -c "cat /root/tenant.bin >$a/policy/../$o/namespaces/$n/.replace"
+try other-remove sh -c "printf %s phx-tenant-probe >$a/policy/../$o/namespaces/$n/.remove"
+try other-ct-replace sh -c "cat /root/tenant.bin >$a/policy/../$o/.replace"
+try other-ct-remove sh -c "printf %s :$n: >$a/policy/../$o/.remove"
+try other-list ls "$a/policy/../$o/namespaces/"
+try own-mkdir mkdir "$a/policy/namespaces/phx-own"
+try own-load sh -c "cat /root/tenant.bin >$a/policy/namespaces/phx-own/.load"
+try own-replace sh -c "cat /root/tenant.bin >$a/policy/namespaces/phx-own/.replace"
+try own-remove sh -c "printf %s phx-tenant-probe >$a/policy/namespaces/phx-own/.remove"
+try own-mkdir-below mkdir "$a/policy/namespaces/phx-own/namespaces/deeper"
+try own-rmdir-below rmdir "$a/policy/namespaces/phx-own/namespaces/deeper"
+try own-rmdir rmdir "$a/policy/namespaces/phx-own"'
+
+@test "each LXC container runs under its own copy of the template, written and loaded by phoenix-lxc-config" {
+	local ct pid
+	tenant_up 951
+	for ct in 951 952; do
+		grep -qx "lxc-gpu-docker-storage.$ct (enforce)" "$AAFS/profiles"
+		head -n 1 "/etc/apparmor.d/lxc-gpu-docker-storage.$ct" |
+			grep -qxF "# phoenix per-container profile: template lxc-gpu-docker-storage, container $ct (written by phoenix-host-profiles; do not edit)"
+		grep -qx "@{PHOENIX_CT_NS} = ct-$ct" "/etc/apparmor.d/lxc-gpu-docker-storage.$ct"
+		pid=$(scene_ct_pid "$ct")
+		assert_equal "$(cat /proc/"$pid"/attr/current)" "lxc-gpu-docker-storage.$ct//&:ct-$ct:unconfined (enforce)"
+		grep -qx "lxc.apparmor.profile = lxc-gpu-docker-storage.$ct//&:ct-$ct:unconfined" "/var/lib/lxc/$ct/config"
+	done
+	# the template stays loaded, and names no container's namespace
+	grep -qx "lxc-gpu-docker-storage (enforce)" "$AAFS/profiles"
+	# a privileged container's configuration comes with the warning
+	run cat "$BATS_FILE_TMPDIR/952.err"
+	assert_output --partial "WARNING: container 952 (second-tenant) is privileged"
+	assert_output --partial "its host profile lxc-gpu-docker-storage.952 is then the only boundary"
+	assert_output --partial '"What the host profiles guarantee"'
+	# rewriting changes nothing; a redeployment keeps the copies
+	run "$REPO/hooks/phoenix-lxc-config" 952 "$CONFIGS" --apply
+	assert_success
+	assert_line "phoenix-lxc-config: /var/lib/lxc/952/config unchanged"
+	refute_output --partial WARNING
+	run scene_profiles lxc-gpu-docker-storage
+	assert_success
+	assert_line "phoenix-host-profiles: unchanged  lxc-gpu-docker-storage.951"
+	assert_line "phoenix-host-profiles: up to date lxc-gpu-docker-storage.952 (loaded)"
+	assert_line "phoenix-host-profiles: nothing changed"
+}
+
+@test "neither of two LXC containers under the same template can remove, create or load into the other's namespaces; each can in its own" {
+	local ct other before mark
+	tenant_up 951
+	printf 'profile phx-tenant-probe { file, }\n' >"$BATS_FILE_TMPDIR/tenant.sd"
+	tenant_nested 951
+	tenant_nested 952
+	for ct in 951 952; do
+		other=952
+		[ "$ct" = 951 ] || other=951
+		before=$(tenant_tree "$other")
+		# the other's tree has what the attacks aim at
+		grep -qx "./namespaces/phx-t-$other" <<<"$before"
+		grep -qF ":ct-$other//phx-t-$other:phx-tenant-probe" <<<"$before" ||
+			grep -qF ":ct-$other://phx-t-$other:phx-tenant-probe" <<<"$before"
+		grep -qF "lxc-gpu-docker-storage.$other//&:ct-$other//phx-t-$other:unconfined" <<<"$before"
+		mark=$(dmesg_mark)
+		run in_ct "$ct" sh -c "$TENANT_SCRIPT" sh "$other"
+		assert_success
+		for what in other-rmdir other-mkdir other-mkdir-below other-load other-replace other-remove \
+			other-ct-replace other-ct-remove other-list; do
+			assert_line "$what refused"
+		done
+		for what in own-mkdir own-load own-replace own-remove own-mkdir-below own-rmdir-below own-rmdir; do
+			assert_line "$what ok"
+		done
+		# the other's tree is as it was, its task still in its namespace
+		assert_equal "$(tenant_tree "$other")" "$before"
+		[ ! -d "$AAFS/policy/namespaces/ct-$ct/namespaces/phx-own" ]
+		# refused by the container's own copy, which logs it
+		run denied_since "$mark" "name=\"/namespaces/ct-$other/namespaces/phx-t-$other"
+		assert_output --partial 'operation="rmdir"'
+		assert_output --partial "profile=\"lxc-gpu-docker-storage.$ct\""
+		run denied_since "$mark" "name=\"/namespaces/ct-$other/namespaces/evil"
+		assert_output --partial 'operation="mkdir"'
+		assert_output --partial "profile=\"lxc-gpu-docker-storage.$ct\""
+	done
+	for ct in 951 952; do
+		host_labels_below "ct-$ct" | grep -F ":ct-$ct//phx-t-$ct:" | cut -d' ' -f1 | xargs -r kill
+	done
 }

@@ -99,3 +99,74 @@ teardown() {
 		grep -Eq "^phoenix: timing: run: $step [0-9]+\.[0-9]{3} ms\$" "$T/debug"
 	done
 }
+
+# Linux >= 6.8 has the LSM system calls (lsm_set_self_attr 460 on x86_64).
+kernel_has_lsm_syscalls() {
+	local v major minor
+	v=$(uname -r)
+	major=${v%%.*}
+	minor=${v#*.}
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 8 ]; }
+}
+
+@test "the transition goes through lsm_set_self_attr(2) on Linux >= 6.8, procfs before: check and --debug say which" {
+	run phx check
+	assert_success
+	run cat "$T/out"
+	if kernel_has_lsm_syscalls; then
+		assert_line --regexp '^ok +exec-interface +lsm_set_self_attr\(2\) \(LSM_ATTR_EXEC, LSM_ID_APPARMOR\)'
+		# the pending label, read back by lsm_get_self_attr(2) in the child
+		assert_line --regexp '^ok +transition +`exec :phx-check-[0-9]+:unconfined` accepted through lsm_set_self_attr\(2\), read back with lsm_get_self_attr\(2\): `:phx-check-[0-9]+:unconfined`$'
+		assert_line --regexp '^ok +display-lsm '
+		iface='lsm_set_self_attr(2)'
+	else
+		assert_line --regexp '^ok +exec-interface +procfs \(/proc/thread-self/attr/apparmor/exec\): no LSM system calls \(Linux before 6\.8\): ENOSYS$'
+		assert_line --regexp '^ok +transition +`exec :phx-check-[0-9]+:unconfined` accepted through procfs$'
+		iface='/proc/thread-self/attr/apparmor/exec: no LSM system calls (Linux before 6.8)'
+	fi
+	# create plans the same interface, and the container carries the label
+	make_bundle "$T/b" "$PROBE_SCRIPT"
+	# (not under bats' run: the detached container would hold its pipe)
+	"$PHOENIX" --root "$ROOT" --debug --log "$T/log" --log-format json run -d --bundle "$T/b" lsm1 \
+		</dev/null >"$T/out" 2>"$T/err"
+	jq -r 'select(.level=="debug") | .msg' "$T/log" >"$T/debug"
+	grep -F "container lsm1: transition \`exec :phx-" "$T/debug" | grep -qF ":unconfined\` through $iface"
+	wait_file "$T/b/rootfs/ready"
+	ns=$(ns_of lsm1)
+	assert_equal "$(cat "$T/b/rootfs/label")" "phoenix-default (enforce)"
+	assert_equal "$(cat /proc/"$(container_pid lsm1)"/attr/current)" ":$ns:phoenix-default (enforce)"
+	phx delete --force lsm1
+	[ -z "$(ns_of lsm1)" ]
+}
+
+@test "a host profile that denies every procfs attribute write: the transition still works where the system call makes it" {
+	# the kernel decides which interface was used: the system call opens
+	# no file, the procfs write is a file write this profile denies
+	cat >"$T/noattr" <<-'EOF2'
+		abi <abi/3.0>,
+		include <tunables/global>
+		profile phoenix-test-noprocattr flags=(attach_disconnected,mediate_deleted) {
+		  include <abstractions/phoenix-test-host-base>
+		  audit deny @{PROC}/*/attr/** w,
+		  audit deny @{PROC}/*/task/*/attr/** w,
+		}
+	EOF2
+	apparmor_parser -r -I "$REPO/profiles/host" "$T/noattr"
+	mkdir -p "$AAFS/policy/namespaces/ct-check"
+	run phx_as 'phoenix-test-noprocattr//&:ct-check:unconfined' check
+	if kernel_has_lsm_syscalls; then
+		assert_success
+		run cat "$T/out"
+		assert_line --regexp '^ok +transition +`exec :phx-check-[0-9]+:unconfined` accepted through lsm_set_self_attr\(2\), read back with lsm_get_self_attr\(2\): `:phx-check-[0-9]+:unconfined`$'
+		run denials_since 'profile="phoenix-test-noprocattr"'
+		refute_output --partial '/attr/'
+	else
+		assert_failure
+		run cat "$T/out"
+		assert_line --regexp '^fail +transition +`exec :phx-check-[0-9]+:unconfined` refused through procfs: .*open `/proc/thread-self/attr/apparmor/exec`: Permission denied$'
+		run denials_since 'profile="phoenix-test-noprocattr"'
+		assert_output --partial '/attr/apparmor/exec"'
+	fi
+	apparmor_parser -R -I "$REPO/profiles/host" "$T/noattr"
+}

@@ -60,7 +60,7 @@ int ph_aa_current_label(const struct ph_aa_env *env, pid_t pid, char **label, ch
 		return ph_error_make(err, e, "read label: open `%s`", path);
 	}
 	cleanup_free char *text = NULL;
-	int r = ph_aa_read_fd(fd, 64 * 1024, &text, NULL);
+	int r = ph_aa_read_attr_fd(fd, 64 * 1024, &text);
 	if (r == -EINVAL)
 		return ph_error_make(err, EINVAL,
 				     "read label: `%s`: AppArmor is not the LSM behind this file",

@@ -18,8 +18,9 @@
 #include "aa_io.h"
 #include "aa_names.h"
 #include "aa_policy.h"
+#include "private_dir.h"
 
-#define CACHE_FORMAT "phoenix-policy-cache-1"
+#define CACHE_FORMAT "phoenix-policy-cache-2"
 #define BLOB_MAX (64 * 1024 * 1024)
 #define TREE_DEPTH_MAX 16
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -121,6 +122,327 @@ static int hash_tree(const char *dir, const char *rel, int depth, uint64_t *h, p
 	return ret;
 }
 
+/* ---- the key: what the parser reads ---------------------------------------
+ *
+ * apparmor_parser reads the profile, every file its `include`, `#include`
+ * and `abi` rules name (recursively; a directory means every file in it;
+ * `include if exists` may name nothing), looked up in the include path:
+ * parser.conf's `Include` directories, then -I (the profiles directory),
+ * then the base directory (parser.conf's `base`, default /etc/apparmor.d);
+ * a quoted relative name is taken from the base directory.  The key hashes
+ * every candidate of every name in every directory of that path (present
+ * with its content, or absent), so it changes whichever of them the parser
+ * picks, and whatever order it searches in.  Lines are scanned for the
+ * three keywords without parsing the language; a keyword met inside a
+ * comment or a rule only adds files to the key, which costs a rebuild at
+ * worst.  parser.conf itself and the feature files it names are hashed
+ * too. */
+
+#define CLOSURE_FILES_MAX 4096
+#define DEFAULT_BASE "/etc/apparmor.d"
+
+struct closure {
+	uint64_t h;
+	const char *dirs[34]; /* the include path */
+	size_t ndirs;
+	const char *base;
+	char **seen; /* paths hashed already */
+	size_t nseen, capseen;
+	char *conf_dirs[32]; /* owned copies of parser.conf's paths */
+	size_t nconf;
+	char *conf_base;
+};
+
+static void closure_release(struct closure *c)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		free(c->seen[i]);
+	free(c->seen);
+	for (size_t i = 0; i < c->nconf; i++)
+		free(c->conf_dirs[i]);
+	free(c->conf_base);
+}
+
+/* false when `path` was hashed already (cycles, shared includes) */
+static int closure_visit(struct closure *c, const char *path, bool *first, ph_error_t *err)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		if (strcmp(c->seen[i], path) == 0) {
+			*first = false;
+			return 0;
+		}
+	if (c->nseen >= CLOSURE_FILES_MAX)
+		return ph_error_make(err, E2BIG, "hash policy includes: more than %d files",
+				     CLOSURE_FILES_MAX);
+	if (c->nseen == c->capseen) {
+		size_t ncap = c->capseen ? c->capseen * 2 : 64;
+		char **n = realloc(c->seen, ncap * sizeof(*n));
+		if (n == NULL)
+			return ph_error_make(err, ENOMEM, "hash policy includes");
+		c->seen = n;
+		c->capseen = ncap;
+	}
+	c->seen[c->nseen] = strdup(path);
+	if (c->seen[c->nseen] == NULL)
+		return ph_error_make(err, ENOMEM, "hash policy includes");
+	c->nseen++;
+	*first = true;
+	return 0;
+}
+
+static int closure_path(struct closure *c, const char *path, int depth, ph_error_t *err);
+
+/* The name written after include/abi at `p` (<...>, "..." or bare, after
+ * an optional `if exists`): its length, *start and *quote ('<', '"' or
+ * 0); 0 when there is none. */
+static size_t include_name(const char *p, char *quote, const char **start)
+{
+	p += strspn(p, " \t");
+	if (strncmp(p, "if", 2) == 0 && (p[2] == ' ' || p[2] == '\t')) {
+		p += 2 + strspn(p + 2, " \t");
+		if (strncmp(p, "exists", 6) != 0)
+			return 0;
+		p += 6 + strspn(p + 6, " \t");
+	}
+	*quote = *p;
+	if (*p == '<' || *p == '"') {
+		const char *e = strchr(p + 1, *p == '<' ? '>' : '"');
+		if (e == NULL)
+			return 0;
+		*start = p + 1;
+		return (size_t)(e - p - 1);
+	}
+	*quote = 0;
+	*start = p;
+	return strcspn(p, " \t,\r\n#");
+}
+
+/* Hash every candidate for one name an include or abi rule gives. */
+static int closure_name(struct closure *c, const char *name, char quote, const char *from_dir,
+			int depth, ph_error_t *err)
+{
+	if (name[0] == '/')
+		return closure_path(c, name, depth, err);
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < c->ndirs; i++) {
+		cleanup_free char *p = ph_aa_pathf(err, "%s/%s", c->dirs[i], name);
+		r = p ? closure_path(c, p, depth, err) : -1;
+	}
+	if (r == 0 && quote != '<' && from_dir != NULL) {
+		cleanup_free char *p = ph_aa_pathf(err, "%s/%s", from_dir, name);
+		r = p ? closure_path(c, p, depth, err) : -1;
+	}
+	return r;
+}
+
+static bool keyword_at(const char *line, const char *p, const char *kw)
+{
+	size_t n = strlen(kw);
+	if (strncmp(p, kw, n) != 0 || (p[n] != ' ' && p[n] != '\t'))
+		return false;
+	return p == line || strchr(" \t{#", p[-1]) != NULL;
+}
+
+/* The include and abi rules of one file's text. */
+static int closure_scan(struct closure *c, const char *path, char *text, int depth, ph_error_t *err)
+{
+	cleanup_free char *dir = strdup(path);
+	if (dir == NULL)
+		return ph_error_make(err, ENOMEM, "hash policy includes");
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		/* a comment, unless it is the old `#include` form */
+		if (line[0] == '#' &&
+		    strncmp(line + 1 + strspn(line + 1, " \t"), "include", 7) != 0)
+			continue;
+		for (char *p = line; (p = strpbrk(p, "ia")) != NULL; p++) {
+			size_t kw;
+			if (keyword_at(line, p, "include"))
+				kw = 7;
+			else if (keyword_at(line, p, "abi"))
+				kw = 3;
+			else
+				continue;
+			char quote = 0;
+			const char *start = NULL;
+			size_t n = include_name(p + kw, &quote, &start);
+			if (n == 0 || n >= 4096)
+				continue;
+			char name[4096];
+			memcpy(name, start, n);
+			name[n] = '\0';
+			if (closure_name(c, name, quote, dir, depth + 1, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int closure_file(struct closure *c, const char *path, int fd, const struct stat *st,
+			int depth, ph_error_t *err)
+{
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	int r = ph_aa_read_fd_sized(fd, BLOB_MAX, (size_t)st->st_size, &text, &len);
+	if (r < 0)
+		return ph_error_make(err, -r, "hash policy includes: read `%s`", path);
+	c->h = mix_str(c->h, "file");
+	c->h = mix_str(c->h, path);
+	c->h = mix_u64(c->h, len);
+	c->h = ph_aa_fnv1a64(c->h, text, len);
+	return closure_scan(c, path, text, depth, err);
+}
+
+static int closure_dir(struct closure *c, const char *path, int depth, ph_error_t *err)
+{
+	struct dirent **entries = NULL;
+	int n = scandir(path, &entries, NULL, alphasort);
+	if (n < 0)
+		return ph_error_make(err, errno, "hash policy includes: list `%s`", path);
+	c->h = mix_str(c->h, "dir");
+	c->h = mix_str(c->h, path);
+	int r = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
+		if (r == 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+			cleanup_free char *sub = ph_aa_pathf(err, "%s/%s", path, name);
+			r = sub ? closure_path(c, sub, depth + 1, err) : -1;
+		}
+		free(entries[i]);
+	}
+	free(entries);
+	return r;
+}
+
+/* One candidate: a file (hashed and scanned), a directory (each entry),
+ * or nothing (its absence is hashed: creating it changes the key). */
+static int closure_path(struct closure *c, const char *path, int depth, ph_error_t *err)
+{
+	if (depth > TREE_DEPTH_MAX)
+		return ph_error_make(err, ELOOP, "hash policy includes: `%s` nested too deep",
+				     path);
+	bool first = false;
+	if (closure_visit(c, path, &first, err) < 0)
+		return -1;
+	if (!first)
+		return 0;
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR))
+			return ph_error_make(err, errno, "hash policy includes: open `%s`", path);
+		c->h = mix_str(c->h, "absent");
+		c->h = mix_str(c->h, path);
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return closure_dir(c, path, depth, err);
+	if (S_ISREG(st.st_mode))
+		return closure_file(c, path, fd, &st, depth, err);
+	return 0; /* a socket, a fifo: nothing the parser reads */
+}
+
+static bool feature_key(const char *key, size_t len)
+{
+	static const char *const keys[] = {"policy-features", "override-policy-abi",
+					   "features-file", "kernel-features"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i]) == len && strncmp(key, keys[i], len) == 0)
+			return true;
+	return false;
+}
+
+/* A feature file or directory parser.conf names. */
+static int hash_tree_or_file(const char *path, uint64_t *h, ph_error_t *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	*h = mix_str(*h, path);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd < 0 && errno == ENOENT)
+			return 0;
+		return ph_error_make(err, errno, "hash policy features: open `%s`", path);
+	}
+	if (S_ISDIR(st.st_mode))
+		return hash_tree(path, "", 0, h, err);
+	int r = S_ISREG(st.st_mode) ? hash_fd(fd, h) : 0;
+	return r < 0 ? ph_error_make(err, -r, "hash policy features: read `%s`", path) : 0;
+}
+
+/* parser.conf's lines that decide what is read: `Include DIR`, `base DIR`,
+ * and the feature files (`policy-features`, `override-policy-abi`,
+ * `features-file`, `kernel-features`), each as `key value` or
+ * `key=value`. */
+static int closure_conf(struct closure *c, const char *conf_path, ph_error_t *err)
+{
+	cleanup_close int fd = open(conf_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT) {
+		c->h = mix_str(c->h, "no parser.conf");
+		return 0;
+	}
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return ph_error_make(err, errno, "hash policy includes: open `%s`", conf_path);
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	int r = ph_aa_read_fd_sized(fd, BLOB_MAX, (size_t)st.st_size, &text, &len);
+	if (r < 0)
+		return ph_error_make(err, -r, "hash policy includes: read `%s`", conf_path);
+	c->h = mix_str(c->h, conf_path);
+	c->h = ph_aa_fnv1a64(c->h, text, len);
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		size_t klen = strcspn(line, " \t=");
+		if (line[0] == '#' || line[klen] == '\0')
+			continue;
+		char *value = line + klen;
+		value += strspn(value, " \t=");
+		value[strcspn(value, " \t\r")] = '\0';
+		if (value[0] == '\0')
+			continue;
+		bool include = klen == 7 && strncmp(line, "Include", 7) == 0;
+		bool base = klen == 4 && strncmp(line, "base", 4) == 0;
+		if (include && c->nconf < sizeof(c->conf_dirs) / sizeof(c->conf_dirs[0])) {
+			if ((c->conf_dirs[c->nconf++] = strdup(value)) == NULL)
+				return ph_error_make(err, ENOMEM, "parser.conf");
+		} else if (include) {
+			return ph_error_make(err, E2BIG, "`%s`: too many Include lines", conf_path);
+		} else if (base) {
+			free(c->conf_base);
+			if ((c->conf_base = strdup(value)) == NULL)
+				return ph_error_make(err, ENOMEM, "parser.conf");
+		} else if (feature_key(line, klen)) {
+			if (value[0] == '/' && hash_tree_or_file(value, &c->h, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Hash what the parser reads for `profile_path` into *h. */
+static int hash_includes(const struct cache_req *req, uint64_t *h, ph_error_t *err)
+{
+	struct closure c = {.h = *h};
+	const char *conf = req->env->parser_conf ? req->env->parser_conf : PH_AA_PARSER_CONF;
+	int r = closure_conf(&c, conf, err);
+	if (r == 0) {
+		for (size_t i = 0; i < c.nconf; i++)
+			c.dirs[c.ndirs++] = c.conf_dirs[i];
+		c.dirs[c.ndirs++] = req->profiles_dir;
+		c.base = c.conf_base ? c.conf_base : DEFAULT_BASE;
+		c.dirs[c.ndirs++] = c.base;
+		r = closure_path(&c, req->profile_path, 0, err);
+	}
+	*h = c.h;
+	closure_release(&c);
+	return r;
+}
+
 /* `parser` itself when it contains a '/', else its first executable
  * match in PATH. */
 static int resolve_parser(const char *parser, char **out, ph_error_t *err)
@@ -166,32 +488,12 @@ static int hash_parser(const char *parser, uint64_t *h, ph_error_t *err)
 	return 0;
 }
 
-/* Create `dir` 0700 if needed and open it; refuse one that others could
- * write to or read from, or that is a symlink. */
+/* Create `dir` (0700, parents 0755) if needed and open it; refuse one
+ * that anyone but root could write, or a symlink on the way
+ * (private_dir.h). */
 static int open_cache_dir(const char *dir, int *dirfd, ph_error_t *err)
 {
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return ph_error_make(err, errno, "create policy cache `%s`", dir);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
-		return ph_error_make(
-		    err, errno, "policy cache `%s` is not a directory (symlinks are refused)", dir);
-	if (fd < 0)
-		return ph_error_make(err, errno, "open policy cache `%s`", dir);
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		close(fd);
-		return ph_error_make(err, e, "stat policy cache `%s`", dir);
-	}
-	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-		close(fd);
-		return ph_error_make(err, EPERM,
-				     "policy cache `%s` must belong to uid %d and have mode 0700",
-				     dir, (int)geteuid());
-	}
-	*dirfd = fd;
-	return 0;
+	return ph_private_dir_open(dir, "policy cache", true, dirfd, err);
 }
 
 static int cache_req_init(struct cache_req *req, const struct ph_aa_env *env, const char *cache_dir,
@@ -236,8 +538,7 @@ static int cache_entry_name(const struct cache_req *req, const char *kind, size_
 	h = mix_str(h, req->profile_name);
 	h = mix_u64(h, req->complain);
 	h = ph_aa_fnv1a64(h, req->features, strlen(req->features));
-	if (hash_tree(req->profiles_dir, "", 0, &h, err) < 0 ||
-	    hash_parser(req->parser, &h, err) < 0)
+	if (hash_includes(req, &h, err) < 0 || hash_parser(req->parser, &h, err) < 0)
 		return -1;
 	*name = ph_aa_pathf(err, "%s.%016" PRIx64 ".%s", req->profile_name, h, kind);
 	return *name ? 0 : -1;
@@ -285,9 +586,10 @@ static int compile_to_temp(const struct cache_req *req, const char *ns, char **t
 		return ph_error_make(err, e, "create a file in policy cache `%s`", req->cache_dir);
 	}
 	close(fd);
-	if (ph_aa_policy_compile_flags(
-		req->parser, req->profile_path, req->profiles_dir, req->features_path, ns,
-		req->complain ? PH_AA_COMPILE_COMPLAIN : 0u, *tmp_path, err) < 0)
+	if (ph_aa_policy_compile_conf(req->parser, req->env->parser_conf, req->profile_path,
+				      req->profiles_dir, req->features_path, ns,
+				      req->complain ? PH_AA_COMPILE_COMPLAIN : 0u, *tmp_path,
+				      err) < 0)
 		goto fail;
 	fd = open(*tmp_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {

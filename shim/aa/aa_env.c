@@ -20,6 +20,8 @@ void ph_aa_env_default(struct ph_aa_env *env)
 	env->mountinfo = "/proc/self/mountinfo";
 	env->securityfs = NULL;
 	env->securityfs_usual = "/sys/kernel/security";
+	env->parser_conf = NULL;
+	env->lsm_syscalls = true;
 }
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo

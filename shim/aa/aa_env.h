@@ -7,6 +7,8 @@
 #ifndef PHOENIX_AA_ENV_H
 #define PHOENIX_AA_ENV_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 struct ph_aa_env {
@@ -15,7 +17,18 @@ struct ph_aa_env {
 	const char *mountinfo;	/* "/proc/self/mountinfo": where securityfs is mounted */
 	const char *securityfs; /* NULL: find it in mountinfo; else used as is */
 	const char *securityfs_usual; /* tried before mountinfo when not NULL */
+	/* apparmor_parser's configuration file: NULL for its own default
+	 * (PH_AA_PARSER_CONF); any other is passed to it as --config-file, so
+	 * that the compiled-policy cache key and the parser read the same
+	 * base directory and include path (aa_cache.h) */
+	const char *parser_conf;
+	/* whether the LSM system calls (aa_lsm.h) may be used where the
+	 * kernel has them: true for the real system, false for a simulated
+	 * tree, which they would bypass */
+	bool lsm_syscalls;
 };
+
+#define PH_AA_PARSER_CONF "/etc/apparmor/parser.conf"
 
 /* The real system: /proc, /sys, /proc/self/mountinfo, securityfs at
  * /sys/kernel/security when it is mounted there, else from mountinfo. */

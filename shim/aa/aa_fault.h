@@ -25,6 +25,8 @@
 #define PH_AA_OP_LABEL_READ "label_read" /* a started process's label (verification) */
 #define PH_AA_OP_NS_TASKS "ns_tasks"	 /* the task scan before a namespace is removed */
 #define PH_AA_OP_COMPILE "compile"
+#define PH_AA_OP_LSM_LIST "lsm_list" /* the probe's lsm_list_modules(2) */
+#define PH_AA_OP_LSM_SET "lsm_set"   /* the probe's lsm_set_self_attr(2) (not the transition) */
 
 #ifdef PHOENIX_FAULT_INJECTION
 /* The errno PHOENIX_FAULT asks `op` to fail with, or 0. */

@@ -71,6 +71,25 @@ int ph_aa_read_fd_sized(int fd, size_t max, size_t expected, char **out, size_t 
 	return 0;
 }
 
+int ph_aa_read_attr_fd(int fd, size_t max, char **out)
+{
+	char *buf = malloc(max + 1);
+	if (buf == NULL)
+		return -ENOMEM;
+	ssize_t r;
+	do
+		r = read(fd, buf, max + 1);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || (size_t)r > max) {
+		int e = r < 0 ? errno : EFBIG;
+		free(buf);
+		return -e;
+	}
+	buf[r] = '\0';
+	*out = buf;
+	return 0;
+}
+
 int ph_aa_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);

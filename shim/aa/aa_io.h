@@ -23,6 +23,14 @@ int ph_aa_read_fd(int fd, size_t max, char **out, size_t *len);
  * one that sees its end. */
 int ph_aa_read_fd_sized(int fd, size_t max, size_t expected, char **out, size_t *len);
 
+/* Read a procattr file (/proc/<pid>/attr/...) with ONE read(2) of up to
+ * `max` bytes (-EFBIG if it fills them).  The kernel builds the text anew
+ * at every read and serves it from the file offset
+ * (fs/proc/base.c, proc_pid_attr_read(): security_getprocattr() then
+ * simple_read_from_buffer()), so a second read after the task exec'd
+ * returns the tail of its new label: `:ns:unconfined` + `ault (enforce)`. */
+int ph_aa_read_attr_fd(int fd, size_t max, char **out);
+
 /* Open `path` (O_NOFOLLOW on the last component) and read it all. */
 int ph_aa_read_file(const char *path, size_t max, char **out, size_t *len);
 

@@ -190,7 +190,8 @@ static int task_in_ns(const struct ph_aa_env *env, const char *task, const char 
 	}
 	/* One read: the kernel hands over the whole label at once
 	 * (proc_pid_attr_read(), simple_read_from_buffer()); only a label
-	 * that fills the buffer is read again, whole.  This runs for every
+	 * that fills the buffer is read again, whole, in one read as well
+	 * (see ph_aa_read_attr_fd()).  This runs for every
 	 * process on the host at each delete. */
 	char buf[4096];
 	ssize_t n;
@@ -207,7 +208,7 @@ static int task_in_ns(const struct ph_aa_env *env, const char *task, const char 
 	const char *text = buf;
 	if ((size_t)n == sizeof(buf) - 1) {
 		cleanup_close int again = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		int r = again < 0 ? -errno : ph_aa_read_fd(again, 64 * 1024, &long_text, NULL);
+		int r = again < 0 ? -errno : ph_aa_read_attr_fd(again, 64 * 1024, &long_text);
 		if (r == -ENOENT || r == -ESRCH || r == -EACCES)
 			return 0;
 		if (r < 0)

@@ -96,8 +96,9 @@ static bool label_well_formed(const char *label)
 	return true;
 }
 
-int ph_aa_onexec_plan_transition(const struct ph_aa_env *env, const char *label, bool stack,
-				 struct ph_aa_onexec *p, ph_error_t *err)
+int ph_aa_onexec_plan_transition(const struct ph_aa_env *env, enum ph_aa_exec_iface iface,
+				 const char *label, bool stack, struct ph_aa_onexec *p,
+				 ph_error_t *err)
 {
 	if (label == NULL || !label_well_formed(label))
 		return ph_error_make(
@@ -105,17 +106,42 @@ int ph_aa_onexec_plan_transition(const struct ph_aa_env *env, const char *label,
 		    "transition to `%s`: malformed label (empty, too long, or with "
 		    "whitespace or control characters)",
 		    label ? label : "(null)");
-	cleanup_free char *path = NULL;
-	if (ph_aa_attr_path(env, "thread-self", "exec", &path, err) < 0)
-		return -1;
-	if (copy_path(p->exec_path, path, "transition", err) < 0)
-		return -1;
 	const char *verb = stack ? "stack " : "exec ";
 	snprintf(p->cmd, sizeof(p->cmd), "%s%s", verb, label);
 	p->label = p->cmd + strlen(verb);
 	p->stack = stack;
+	p->iface = iface;
 	p->exec_fault = ph_aa_fault(PH_AA_OP_TRANSITION);
-	return 0;
+	if (iface == PH_AA_EXEC_SYSCALL) {
+		p->exec_path[0] = '\0';
+		long n = ph_aa_lsm_ctx_build(p->lsm_ctx, sizeof(p->lsm_ctx), p->cmd);
+		if (n < 0)
+			return ph_error_make(err, (int)-n, "transition to `%s`: build lsm_ctx",
+					     label);
+		p->lsm_ctx_size = (uint32_t)n;
+		return 0;
+	}
+	p->lsm_ctx_size = 0;
+	cleanup_free char *path = NULL;
+	if (ph_aa_attr_path(env, "thread-self", "exec", &path, err) < 0)
+		return -1;
+	return copy_path(p->exec_path, path, "transition", err);
+}
+
+int ph_aa_onexec_plan_probed(const struct ph_aa_env *env, const struct ph_aa_probe *probe,
+			     const char *label, bool stack, struct ph_aa_onexec *p, ph_error_t *err)
+{
+	if (probe->lsm.iface == PH_AA_EXEC_PROCFS &&
+	    ph_aa_onexec_plan_display_probed(probe, p, err) < 0)
+		return -1;
+	return ph_aa_onexec_plan_transition(env, probe->lsm.iface, label, stack, p, err);
+}
+
+const char *ph_aa_onexec_interface(const struct ph_aa_onexec *p)
+{
+	if (p->lsm_ctx_size != 0)
+		return "lsm_set_self_attr(2)";
+	return p->exec_path[0] != '\0' ? p->exec_path : "none";
 }
 
 /* open + one write, errno kept; no allocation. */
@@ -155,6 +181,17 @@ enum ph_aa_onexec_step ph_aa_onexec_apply(const struct ph_aa_onexec *p, int *err
 		if (s != PH_AA_ONEXEC_OK)
 			return s;
 	}
+	if (p->lsm_ctx_size != 0) {
+		/* the same hook as the procfs write, by the LSM's id: no
+		 * display LSM, no file (aa_lsm.h) */
+		int r = p->exec_fault != 0 ? -p->exec_fault
+					   : ph_aa_lsm_set_exec(p->lsm_ctx, p->lsm_ctx_size);
+		if (r < 0) {
+			*errnum = -r;
+			return PH_AA_ONEXEC_EXEC_SYSCALL;
+		}
+		return PH_AA_ONEXEC_OK;
+	}
 	if (p->exec_path[0] != '\0') {
 		/* an injected fault stands for the kernel refusing the write */
 		if (p->exec_fault != 0) {
@@ -170,21 +207,35 @@ static int transition_error(const struct ph_aa_onexec *p, int e, ph_error_t *err
 {
 	const char *verb = p->stack ? "stack on" : "transition to";
 	const char *label = p->label;
+	/* errors of the system call name it; those of the file keep their
+	 * words, which name the file where it matters */
+	const char *via = p->lsm_ctx_size != 0 ? " through lsm_set_self_attr(2)" : "";
 	switch (e) {
 	case ENOENT:
 		return ph_error_make(err, e,
-				     "%s `%s`: label `%s` not found in this policy namespace", verb,
-				     label, label);
+				     "%s `%s`%s: label `%s` not found in this policy namespace",
+				     verb, label, via, label);
 	case EACCES:
 	case EPERM:
 		return ph_error_make(
 		    err, e,
-		    "%s `%s` denied: the caller's profile needs `change_profile -> "
+		    "%s `%s` denied%s: the caller's profile needs `change_profile -> "
 		    "%s%s`",
-		    verb, label, p->stack ? "&" : "", label);
+		    verb, label, via, p->stack ? "&" : "", label);
 	case EINVAL:
+		if (p->lsm_ctx_size != 0)
+			return ph_error_make(
+			    err, e,
+			    "%s `%s`%s (LSM_ATTR_EXEC, LSM_ID_APPARMOR): refused as "
+			    "malformed (the label, or the lsm_ctx around it)",
+			    verb, label, via);
 		return ph_error_make(err, e, "%s `%s`: malformed label", verb, label);
 	default:
+		if (p->lsm_ctx_size != 0)
+			return ph_error_make(err, e,
+					     "%s `%s`: lsm_set_self_attr(LSM_ATTR_EXEC, "
+					     "LSM_ID_APPARMOR), which the probe found working",
+					     verb, label);
 		return ph_error_make(err, e, "%s `%s`: write `%s`", verb, label, p->exec_path);
 	}
 }
@@ -207,6 +258,7 @@ int ph_aa_onexec_explain(const struct ph_aa_onexec *p, enum ph_aa_onexec_step st
 		return ph_error_make(err, errnum, "transition to `%s`: open `%s`", p->label,
 				     p->exec_path);
 	case PH_AA_ONEXEC_EXEC_WRITE:
+	case PH_AA_ONEXEC_EXEC_SYSCALL:
 		return transition_error(p, errnum, err);
 	case PH_AA_ONEXEC_OK:
 		break;
@@ -223,12 +275,12 @@ static int apply_now(const struct ph_aa_onexec *p, ph_error_t *err)
 	return s == PH_AA_ONEXEC_OK ? 0 : ph_aa_onexec_explain(p, s, e, err);
 }
 
-int ph_aa_transition_onexec(const struct ph_aa_env *env, const char *label, bool stack,
-			    ph_error_t *err)
+int ph_aa_transition_onexec(const struct ph_aa_env *env, enum ph_aa_exec_iface iface,
+			    const char *label, bool stack, ph_error_t *err)
 {
 	struct ph_aa_onexec p;
 	ph_aa_onexec_init(&p);
-	if (ph_aa_onexec_plan_transition(env, label, stack, &p, err) < 0)
+	if (ph_aa_onexec_plan_transition(env, iface, label, stack, &p, err) < 0)
 		return -1;
 	return apply_now(&p, err);
 }

@@ -87,15 +87,27 @@ int ph_aa_policy_compile_flags(const char *parser, const char *profile_path,
 			       const char *include_dir, const char *features_path, const char *ns,
 			       unsigned flags, const char *out_path, ph_error_t *err)
 {
+	return ph_aa_policy_compile_conf(parser, NULL, profile_path, include_dir, features_path, ns,
+					 flags, out_path, err);
+}
+
+int ph_aa_policy_compile_conf(const char *parser, const char *config_file, const char *profile_path,
+			      const char *include_dir, const char *features_path, const char *ns,
+			      unsigned flags, const char *out_path, ph_error_t *err)
+{
 	if (parser == NULL || profile_path == NULL || out_path == NULL)
 		return ph_error_make(err, EINVAL,
 				     "compile policy: missing parser, profile or output");
 	if (ns != NULL && !ph_aa_name_valid(ns))
 		return ph_error_make(err, EINVAL, "compile `%s`: invalid namespace name `%s`",
 				     profile_path, ns);
-	const char *argv[16];
+	const char *argv[20];
 	size_t n = 0;
 	argv[n++] = parser;
+	if (config_file != NULL) { /* first: the parser reads it before the rest */
+		argv[n++] = "--config-file";
+		argv[n++] = config_file;
+	}
 	argv[n++] = "-Q"; /* compile only: never load */
 	argv[n++] = "-K"; /* no cache of the parser's own */
 	argv[n++] = "-o";

@@ -44,6 +44,11 @@ int ph_aa_policy_compile(const char *parser, const char *profile_path, const cha
 int ph_aa_policy_compile_flags(const char *parser, const char *profile_path,
 			       const char *include_dir, const char *features_path, const char *ns,
 			       unsigned flags, const char *out_path, ph_error_t *err);
+/* The same, with the parser's configuration file `config_file` (NULL: the
+ * parser's default) passed first as --config-file. */
+int ph_aa_policy_compile_conf(const char *parser, const char *config_file, const char *profile_path,
+			      const char *include_dir, const char *features_path, const char *ns,
+			      unsigned flags, const char *out_path, ph_error_t *err);
 
 int ph_aa_policy_compile_in_ns(const char *parser, const char *profile_path,
 			       const char *include_dir, const char *features_path, const char *ns,

@@ -9,16 +9,10 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "aa_attr.h"
 #include "aa_io.h"
-
-/* The unified syscall table shared by all architectures but alpha. */
-#ifndef __NR_lsm_list_modules
-#define __NR_lsm_list_modules 461
-#endif
 
 #define USERNS_WALK_MAX 64 /* the kernel nests at most 32 user namespaces */
 
@@ -126,16 +120,6 @@ static bool in_user_namespace(const struct ph_aa_env *env)
 	return !(inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
-/* lsm_list_modules(NULL, &0, 0) answers E2BIG with the needed size on
- * Linux >= 6.8 and writes nothing else; ENOSYS before (or under a seccomp
- * filter that hides it). */
-bool ph_aa_lsm_syscalls_present(void)
-{
-	uint32_t size = 0;
-	long r = syscall(__NR_lsm_list_modules, NULL, &size, 0);
-	return r >= 0 || errno == E2BIG;
-}
-
 static enum ph_aa_caller_kind caller_kind(const struct ph_aa_probe *p)
 {
 	if (!p->enabled)
@@ -154,7 +138,10 @@ static enum ph_aa_caller_kind caller_kind(const struct ph_aa_probe *p)
 static int probe(const struct ph_aa_env *env, bool full, struct ph_aa_probe *out, ph_error_t *err)
 {
 	struct ph_aa_probe p = {
-	    .ns_level = -1, .userns_visible_depth = -1, .unprivileged_userns_policy = -1};
+	    .ns_level = -1,
+	    .userns_visible_depth = -1,
+	    .unprivileged_userns_policy = -1,
+	    .lsm = {.iface = PH_AA_EXEC_PROCFS, .set_errno = -1, .why_not = "not probed"}};
 	cleanup_error ph_error_t ignored = NULL;
 
 	p.enabled = read_flag(env->sys, "module/apparmor/parameters/enabled");
@@ -214,6 +201,7 @@ static int probe(const struct ph_aa_env *env, bool full, struct ph_aa_probe *out
 	}
 	if (ph_aa_display_attr_path(env, &p.display_attr, err) < 0)
 		goto fail;
+	ph_aa_lsm_probe(env, &p.lsm);
 done:
 	p.caller_kind = caller_kind(&p);
 	*out = p;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "aa_env.h"
+#include "aa_lsm.h"
 #include "error.h"
 
 enum ph_aa_caller_kind {
@@ -71,6 +72,9 @@ struct ph_aa_probe {
 	int lsm_list_errno;
 	/* the LSM list has smack or selinux besides apparmor */
 	bool lsm_stacked;
+	/* whether the exec attribute is written by lsm_set_self_attr(2) or
+	 * through procfs (aa_lsm.h); ph_aa_probe() only */
+	struct ph_aa_lsm_probe lsm;
 	enum ph_aa_caller_kind caller_kind;
 };
 
@@ -81,13 +85,6 @@ int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t
  * PH_CALLER_NO_APPARMOR). */
 int ph_aa_probe_basic(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err);
 
-/* Whether the LSM syscalls of Linux 6.8 exist (lsm_list_modules(2)
- * answers).  Not part of ph_aa_probe() and not used by phoenix: the
- * procattr files do the same on every kernel (lsm_set_self_attr with
- * LSM_ATTR_EXEC reaches the same apparmor_setprocattr() hook) and can be
- * redirected for tests, while a syscall unknown to a seccomp filter of
- * the service manager may kill the caller.  For diagnostics only. */
-bool ph_aa_lsm_syscalls_present(void);
 void ph_aa_probe_release(struct ph_aa_probe *probe);
 
 /* "root-unconfined", "own-namespace", ... */

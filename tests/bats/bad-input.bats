@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Bad input: each case is a clear error naming the problem, exit status 1,
+# Bad input: each case is a clear error naming the problem, runc's exit
+# status (1; 255 for exec once its arguments are read, as runc's exec.go),
 # exactly one JSON error line in the --log file, nothing on stdout, nothing
 # created.
 
@@ -20,13 +21,14 @@ teardown() {
 }
 
 # expect_error SUBSTRING ARGS... : phoenix ARGS fails with SUBSTRING in its
-# --log line, and the runtime was never called.
+# --log line and status $EXPECT_STATUS (default 1), and the runtime was
+# never called.
 expect_error() {
 	local want=$1
 	shift
 	rm -f "$WORK/log.json"
 	run --separate-stderr "$PHOENIX" --root "$ROOT" --log "$WORK/log.json" --log-format json "$@"
-	assert_failure 1
+	assert_failure "${EXPECT_STATUS:-1}"
 	assert_equal "$output" ""
 	assert_equal "$stderr" ""
 	assert_equal "$(wc -l <"$WORK/log.json")" 1
@@ -158,15 +160,18 @@ set_config() { # set_config JQ-FILTER: edit the bundle's config.json
 	expect_error "invalid container id" create -b "$WORK/b" 'a/b'
 	expect_error "invalid container id" create -b "$WORK/b" '..'
 	expect_error "invalid container id" create -b "$WORK/b" "$(printf 'a\tb')"
-	expect_error "invalid container id" exec "$(printf 'a\001b')" true
+	EXPECT_STATUS=255 expect_error "invalid container id" exec "$(printf 'a\001b')" true
 	expect_error "1000 bytes long" create -b "$WORK/b" "$(head -c 1000 /dev/zero | tr '\0' a)"
 	expect_error "invalid container id" delete '../../etc'
 }
 
-@test "missing container id" {
-	expect_error "container id is missing" create -b "$WORK/b"
-	expect_error "container id is missing" delete
-	expect_error "container id is missing" start
+@test "missing container id, or more than one: runc's argument check, status 1" {
+	expect_error "\`create\` requires exactly 1 argument(s), got 0" create -b "$WORK/b"
+	expect_error "\`delete\` requires exactly 1 argument(s), got 0" delete
+	expect_error "\`start\` requires exactly 1 argument(s), got 0" start
+	expect_error "\`exec\` requires a minimum of 1 argument(s), got 0" exec
+	expect_error "\`run\` requires exactly 1 argument(s), got 2" run -b "$WORK/b" c1 c2
+	expect_error "\`delete\` requires exactly 1 argument(s), got 2" delete c1 c2
 }
 
 @test "unknown option of an intercepted command" {
@@ -175,7 +180,9 @@ set_config() { # set_config JQ-FILTER: edit the bundle's config.json
 }
 
 @test "missing option value and bad --log-format value" {
-	expect_error "needs a value" create c1 --bundle
+	expect_error "needs a value" create --bundle
+	# urfave moves `--bundle` before `c1`, which becomes its value
+	expect_error "requires exactly 1 argument(s), got 0" create c1 --bundle
 	rm -f "$WORK/log.json"
 	run --separate-stderr "$PHOENIX" --log-format yaml state c1
 	assert_failure 1
@@ -209,20 +216,26 @@ set_config() { # set_config JQ-FILTER: edit the bundle's config.json
 	expect_error "not an executable" state c1
 }
 
-@test "exec --process: missing, symlink, not JSON, wrong type" {
+@test "exec --process: missing, a device, a directory, not JSON, wrong type, too large" {
+	export EXPECT_STATUS=255
 	expect_error "No such file" exec --process "$WORK/none.json" c1
-	echo '{"args":["sh"]}' >"$WORK/p.json"
-	ln -s "$WORK/p.json" "$WORK/plink.json"
-	expect_error "symbolic link" exec --process "$WORK/plink.json" c1
+	expect_error "\`/dev/null\` is not a regular file or a pipe" exec --process /dev/null c1
+	ln -s /dev/zero "$WORK/zero-link"
+	expect_error "is not a regular file or a pipe" exec -p "$WORK/zero-link" c1
+	expect_error "is not a regular file or a pipe" exec -process="$WORK" c1
 	echo 'nope' >"$WORK/p.json"
 	expect_error "p.json" exec --process "$WORK/p.json" c1
 	echo '{"args":["sh"],"apparmorProfile":["x"]}' >"$WORK/p.json"
 	expect_error "apparmorProfile: expected a string" exec --process "$WORK/p.json" c1
+	expect_error "apparmorProfile: expected a string" exec -p /dev/stdin c1 <"$WORK/p.json"
+	head -c $((17 * 1024 * 1024)) /dev/zero >"$WORK/big.json"
+	expect_error "larger than the limit" exec -p /dev/stdin c1 <"$WORK/big.json"
+	expect_error "larger than the limit" exec --p=<(cat "$WORK/big.json") c1
 }
 
 @test "without AppArmor, create, run, exec and restore fail closed by default" {
 	expect_error "AppArmor is not enabled" create -b "$WORK/b" c1
 	expect_error "AppArmor is not enabled" run -b "$WORK/b" c1
 	expect_error "AppArmor is not enabled" restore -b "$WORK/b" --image-path /x c1
-	expect_error "AppArmor is not enabled" exec c1 true
+	EXPECT_STATUS=255 expect_error "AppArmor is not enabled" exec c1 true
 }

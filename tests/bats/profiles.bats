@@ -218,9 +218,10 @@ compile() {
 dfa() {
 	local out="$BATS_FILE_TMPDIR/$1.dfa" dir
 	if [ ! -s "$out" ]; then
-		dir=$(dir_of "$1")
-		"${PARSER[@]}" -M "$FEATURES_DEBIAN" -I "$PROFILES/$dir" -D dfa-states \
-			"$PROFILES/$dir/$1" 2>"$out" >/dev/null || return 1
+		dir=$PROFILES/$(dir_of "$1")
+		[ -f "$dir/$1" ] || dir=$BATS_FILE_TMPDIR/inst
+		"${PARSER[@]}" -M "$FEATURES_DEBIAN" -I "$dir" -D dfa-states \
+			"$dir/$1" 2>"$out" >/dev/null || return 1
 	fi
 	echo "$out"
 }
@@ -235,12 +236,31 @@ expect() {
 	[ "$status" -eq 0 ] || fail "$1: $output"
 }
 
+# expect_quiet NAME <<EOF ... EOF: the same, for `run`: prints the unmet
+# expectations, status 1 if any.
+expect_quiet() {
+	local dump
+	dump=$(dfa "$1") || { echo "$1 does not compile"; return 1; }
+	"$PYTHON" "$BATS_FILE_TMPDIR/aadfa.py" "$dump"
+}
+
+# instance TEMPLATE CONTAINER: container CONTAINER's own copy of the host
+# template TEMPLATE, as hooks/phoenix-host-profiles writes it, in
+# $BATS_FILE_TMPDIR/inst (where dfa and rules find it).
+instance() {
+	local inst=$BATS_FILE_TMPDIR/inst hp=$PROFILES/../hooks/phoenix-host-profiles
+	[ -f "$inst/$1.$2" ] && return 0
+	"$hp" --src "$PROFILES/host" --dest "$inst" >/dev/null &&
+		"$hp" --dest "$inst" --container "$2:$1" >/dev/null
+}
+
 # The text of NAME with every include expanded, as the parser reads it,
 # without comments.
 rules() {
 	local dir
-	dir=$(dir_of "$1")
-	"${PARSER[@]}" -p -I "$PROFILES/$dir" "$PROFILES/$dir/$1" 2>/dev/null | sed -e 's/#.*//' -e '/^ *$/d'
+	dir=$PROFILES/$(dir_of "$1")
+	[ -f "$dir/$1" ] || dir=$BATS_FILE_TMPDIR/inst
+	"${PARSER[@]}" -p -I "$dir" "$dir/$1" 2>/dev/null | sed -e 's/#.*//' -e '/^ *$/d'
 }
 
 @test "the decision checker reads a compiled policy correctly" {
@@ -450,23 +470,148 @@ EOF
 	done
 }
 
+@test "host profiles: runc >= 1.2's sealed re-exec; sysctls through a detached procfs, as runc >= 1.3.3 writes them: namespaced ones only" {
+	local name
+	for name in "${LXC_PROFILES[@]}"; do
+		# a detached procfs is named from its root (runc's fsopen("proc") or
+		# open_tree(/proc)); sysfs has none of the namespaced names
+		expect "$name" <<'EOF'
+allows /sys/net/ipv4/ip_unprivileged_port_start w
+allows /sys/net/ipv4/ping_group_range w
+allows /sys/net/core/somaxconn w
+allows /sys/kernel/msgmax w
+allows /sys/kernel/msgmnb w
+allows /sys/kernel/msg_next_id w
+allows /sys/kernel/sem w
+allows /sys/kernel/shmmax w
+allows /sys/kernel/shm_rmid_forced w
+allows /sys/kernel/hostname w
+allows /sys/kernel/domainname w
+allows /sys/fs/mqueue/msg_max w
+allows /proc/sys/fs/mqueue/msg_max w
+allows /proc/sys/kernel/msg_next_id w
+allows /sys/kernel/security/apparmor/.replace w
+allows /sys/fs/cgroup/docker/cgroup.procs w
+# runc's sealed copy of itself: a detached overlay's file, a detached
+# file (named "/"), a sealed memfd
+allows /runc rx
+allows / rx
+allows /memfd:runc_cloned:/proc/self/exe rx
+refuses /sys/kernel/core_pattern w
+refuses /sys/kernel/modprobe w
+refuses /sys/kernel/sysrq w
+refuses /sys/kernel/seccomp/actions_logged w
+refuses /sys/kernel/panic w
+refuses /sys/kernel/security/ima/policy w
+refuses /sys/kernel/semx/y w
+refuses /sys/kernel/shmmax/x w
+refuses /sys/fs/binfmt_misc/register w
+refuses /sys/fs/file-max w
+refuses /sys/fs/mqueuex w
+refuses /sys/vm/drop_caches w
+refuses /sys/dev/tty/ldisc_autoload w
+refuses /sys/user/max_user_namespaces w
+refuses /sys/abi/vsyscall32 w
+refuses /sys/netx w
+refuses /proc/sys/fs/file-max w
+refuses /proc/sys/fs/protected_symlinks w
+EOF
+	done
+}
+
+@test "host profiles: files of fresh or detached proc, sysfs and cgroup filesystems that reach the host are refused wherever they are" {
+	local name
+	for name in "${LXC_PROFILES[@]}"; do
+		expect "$name" <<'EOF'
+# a procfs mounted below the engines' directories (phoenix-nesting allows it)
+refuses /var/lib/docker/x/proc/sys/kernel/core_pattern w
+refuses /var/lib/docker/x/proc/sys/kernel/modprobe w
+refuses /var/lib/docker/x/proc/sys/kernel/poweroff_cmd w
+refuses /var/lib/docker/x/proc/sys/vm/drop_caches w
+refuses /var/lib/docker/x/proc/sys/fs/binfmt_misc/register w
+refuses /var/lib/docker/x/proc/sysrq-trigger w
+refuses /run/containerd/io.containerd.runtime.v2.task/moby/1/rootfs/proc/sys/kernel/randomize_va_space w
+allows /var/lib/docker/x/proc/sys/net/ipv4/ip_forward w
+allows /var/lib/docker/x/proc/sys/kernel/msgmax w
+allows /var/lib/docker/x/proc/1/oom_score_adj w
+# one that mount propagation or a recursive bind put somewhere else
+refuses /tmp/a/proc/sys/kernel/core_pattern w
+refuses /tmp/a/proc/sysrq-trigger w
+refuses /tmp/a/b/core_pattern w
+# sysfs and cgroup v1 mounted anywhere
+refuses /var/lib/docker/x/sys/kernel/uevent_helper w
+refuses /tmp/s/kernel/uevent_helper w
+refuses /var/lib/docker/x/sys/fs/cgroup/phx/release_agent w
+refuses /sys/fs/cgroup/phx/release_agent w
+refuses /tmp/cg/release_agent w
+# detached (fsopen/fsmount, open_tree): named from the mount's root
+refuses /sysrq-trigger w
+refuses /core_pattern w
+refuses /release_agent w
+refuses /uevent_helper w
+refuses /kernel/uevent_helper w
+refuses /kernel/core_pattern w
+refuses /kernel/randomize_va_space w
+refuses /vm/drop_caches w
+refuses /power/state w
+refuses /bus/pci/rescan w
+refuses /devices/system/cpu/cpu1/online w
+refuses /firmware/efi/efivars/x w
+refuses /module/apparmor/parameters/enabled w
+refuses /fs/cgroup/x/release_agent w
+refuses /register w
+refuses /status w
+refuses /kcore r
+refuses /dev/tty/ldisc_autoload w
+# a fresh sysfs below the engines' directories, or copied elsewhere
+refuses /var/lib/docker/x/sys/power/state w
+refuses /var/lib/docker/x/sys/bus/pci/rescan w
+refuses /tmp/b/sys/devices/system/cpu/cpu1/online w
+refuses /tmp/b/sys/module/apparmor/parameters/enabled w
+refuses /tmp/b/sys/firmware/acpi/tables/DSDT w
+# and no bind takes a subtree of either to another name
+mount deny /tmp/v/ /var/lib/docker/x/proc/sys/vm/ - bind
+mount deny /tmp/v/ /var/lib/docker/x/proc/sys/ - bind,rec
+mount deny /tmp/v/ /tmp/a/proc/sys/vm/ - bind
+mount deny /tmp/p/ /var/lib/docker/x/sys/power/ - bind
+mount deny /tmp/p/ /var/lib/docker/x/sys/power/ - move
+# the container's own files stay writable
+allows /etc/sysctl.conf w
+allows /sys/class/net/eth0/mtu w
+allows /sys/devices/virtual/net/veth0/mtu w
+allows /proc/sys/kernel/hostname w
+allows /var/lib/docker/x/proc/sys/kernel/hostname w
+allows /usr/lib/go/src/vendor/golang.org/x/sys/cpu/cpu.go w
+allows /var/lib/docker/overlay2/0123/diff/usr/include/x86_64-linux-gnu/sys/types.h w
+allows /usr/src/linux-headers-6.1.0-27-common/fs/proc/Kconfig w
+allows /usr/src/linux-headers-6.1.0-27-common/kernel/Kconfig w
+allows /var/lib/docker/overlay2/0123/diff/proc/ w
+allows /dev/tty rw
+allows /dev/pts/0 rw
+allows /usr/sbin/modprobe rx
+EOF
+	done
+}
+
 @test "host profiles: phoenix can administer policy below the container's namespace, not above it" {
 	local name
 	for name in "${LXC_PROFILES[@]}"; do
-		run rules "$name"
+		instance "$name" 951
+		run rules "$name.951"
 		assert_line --regexp '^ *capability mac_admin,'
 		refute_output --partial change_profile
-		expect "$name" <<'EOF'
+		expect "$name.951" <<'EOF'
 # securityfs, as phoenix and apparmor_parser open it
 allows /sys/kernel/security/apparmor/features/domain/stack r
 allows /sys/kernel/security/apparmor/.replace w
 allows /sys/kernel/security/apparmor/.remove w
 # through the `policy` link: paths inside apparmorfs
-allows /namespaces/ct951/namespaces/phoenix-c1/ rw
-allows /namespaces/ct951/namespaces/phoenix-c1/.replace w
-allows /namespaces/ct951/namespaces/phoenix-c1/profiles/ r
-allows /namespaces/ct951/.replace w
-refuses /namespaces/ct951/ w
+allows /namespaces/ct-951/namespaces/phoenix-c1/ rw
+allows /namespaces/ct-951/namespaces/phoenix-c1/.replace w
+allows /namespaces/ct-951/namespaces/phoenix-c1/profiles/ r
+allows /namespaces/ct-951/namespaces/phoenix-c1/namespaces/nested/ w
+allows /namespaces/ct-951/.replace w
+refuses /namespaces/ct-951/ w
 refuses /namespaces/other/ w
 refuses /.replace w
 refuses /.load w
@@ -475,6 +620,48 @@ allows /proc/4242/attr/apparmor/exec w
 allows /proc/4242/task/4243/attr/apparmor/exec w
 mount allow /sys/kernel/security/ securityfs securityfs -
 mount deny /tmp/securityfs/ securityfs securityfs -
+EOF
+	done
+}
+
+@test "host profiles: a container's own copy administers its own namespace alone, the template none" {
+	local name ct other
+	for name in "${LXC_PROFILES[@]}"; do
+		for ct in 951 9 a.b_c-d; do
+			instance "$name" "$ct"
+			# every other namespace, whatever it has in common with its own
+			for other in 95 9510 952 8 ct- ct-9 "ct-$ct-x" "ct-${ct}0" "$ct" "ct-${ct%?}" "ct-${ct%?}x" phx-1 .none; do
+				[ "$other" != "ct-$ct" ] || continue
+				run expect_quiet "$name.$ct" <<EOF
+refuses /namespaces/$other/ w
+refuses /namespaces/$other/namespaces/evil/ w
+refuses /namespaces/$other/namespaces/phx-1/ w
+refuses /namespaces/$other/namespaces/phx-1/.replace w
+refuses /namespaces/$other/namespaces/phx-1/.load w
+refuses /namespaces/$other/namespaces/phx-1/.remove w
+refuses /namespaces/$other/namespaces/phx-1/profiles/p/raw_data r
+refuses /namespaces/$other/.replace w
+refuses /namespaces/$other/.remove w
+EOF
+				[ "$status" -eq 0 ] || fail "$name.$ct, namespace $other: $output"
+			done
+			expect "$name.$ct" <<EOF
+allows /namespaces/ct-$ct/namespaces/phx-1/ rw
+allows /namespaces/ct-$ct/namespaces/phx-1/.replace w
+allows /namespaces/ct-$ct/namespaces/phx-1/.remove w
+allows /namespaces/ct-$ct/.replace w
+allows /namespaces/ct-$ct/profiles/ r
+refuses /namespaces/ct-$ct/ w
+EOF
+		done
+		# the template itself, loaded in the root namespace like every
+		# profile file: no namespace at all through the link
+		expect "$name" <<'EOF'
+refuses /namespaces/ct-951/namespaces/phx-1/ w
+refuses /namespaces/ct-951/namespaces/phx-1/.replace w
+refuses /namespaces/ct-951/.replace w
+refuses /namespaces/ct-.none/namespaces/x/ w
+allows /sys/kernel/security/apparmor/.replace w
 EOF
 	done
 }

@@ -3,7 +3,8 @@
  * The input is split on NUL bytes into an argument vector (each argument
  * a separate allocation, so that reading past one is caught), argv[0]
  * being "phoenix".  The parse may refuse, but must not crash, and what it
- * returns must point into the vector it was given. */
+ * returns must point into the vector it was given (every --cap value and
+ * every --process position too). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,12 +72,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_ptr(cli.apparmor, argc, argv);
 		check_ptr(cli.pid_file, argc, argv);
 		check_ptr(cli.console_socket, argc, argv);
+		if (cli.ncaps < 0 || cli.ncaps >= argc || cli.nprocess < 0 ||
+		    cli.nprocess >= argc || cli.preserve_fds < 0)
+			abort();
+		for (int i = 0; i < cli.ncaps; i++)
+			check_ptr(cli.caps[i], argc, argv);
+		for (int i = 0; i < cli.nprocess; i++) {
+			const struct ph_cli_value *v = &cli.process_at[i];
+			if (v->index <= 0 || v->index >= argc || v->offset < 0 ||
+			    (size_t)v->offset > strlen(argv[v->index]))
+				abort();
+		}
+		if (cli.nprocess > 0 &&
+		    cli.process != argv[cli.process_at[cli.nprocess - 1].index] +
+				       cli.process_at[cli.nprocess - 1].offset)
+			abort();
+		if (ph_cli_check_args(&cli, &err) < 0) {
+			if (err == NULL || err->msg == NULL)
+				abort();
+			ph_error_free(&err);
+		}
 		const char *root = ph_cli_effective_root(&cli, "/usr/sbin/runc");
 		if (root == NULL)
 			abort();
 		(void)ph_cli_effective_root(&cli, "/usr/bin/crun");
 		(void)ph_cli_intercepted(&cli);
 	}
+	ph_cli_release(&cli);
 	for (int i = 0; i < argc; i++)
 		free(argv[i]);
 	return 0;

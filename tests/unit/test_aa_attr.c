@@ -57,7 +57,8 @@ static void test_transition(void)
 	sim_init(&s);
 	sim_apparmor(&s, "unconfined", 0, false, "root");
 
-	CHECK(ph_aa_transition_onexec(&s.env, ":phx-00000001-c1:unconfined", false, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":phx-00000001-c1:unconfined",
+				      false, &err) == 0);
 	char *got = sim_read(&s, "proc/self/attr/apparmor/exec");
 	CHECK_STR(got, "exec :phx-00000001-c1:unconfined");
 	free(got);
@@ -66,7 +67,8 @@ static void test_transition(void)
 	free(got);
 
 	sim_write(&s, "proc/self/attr/apparmor/exec", "");
-	CHECK(ph_aa_transition_onexec(&s.env, ":phx-00000001-c1:phoenix-default", true, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":phx-00000001-c1:phoenix-default",
+				      true, &err) == 0);
 	got = sim_read(&s, "proc/self/attr/apparmor/exec");
 	CHECK_STR(got, "stack :phx-00000001-c1:phoenix-default");
 	free(got);
@@ -75,7 +77,7 @@ static void test_transition(void)
 	sim_unlink(&s, "proc/thread-self");
 	sim_write(&s, "proc/thread-self/attr/apparmor/exec", "");
 	sim_write(&s, "proc/self/attr/apparmor/exec", "");
-	CHECK(ph_aa_transition_onexec(&s.env, "host//&:ns:p", false, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, "host//&:ns:p", false, &err) == 0);
 	got = sim_read(&s, "proc/thread-self/attr/apparmor/exec");
 	CHECK_STR(got, "exec host//&:ns:p");
 	free(got);
@@ -86,7 +88,8 @@ static void test_transition(void)
 	/* Linux < 5.8: attr/exec, only because attr/apparmor/ is missing. */
 	sim_remove_tree(&s, "proc/thread-self/attr/apparmor");
 	sim_write(&s, "proc/thread-self/attr/exec", "");
-	CHECK(ph_aa_transition_onexec(&s.env, ":ns:unconfined", false, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":ns:unconfined", false, &err) ==
+	      0);
 	got = sim_read(&s, "proc/thread-self/attr/exec");
 	CHECK_STR(got, "exec :ns:unconfined");
 	free(got);
@@ -94,7 +97,8 @@ static void test_transition(void)
 	/* attr/apparmor/ present but exec missing: no fallback. */
 	sim_mkdir(&s, "proc/thread-self/attr/apparmor");
 	sim_write(&s, "proc/thread-self/attr/exec", "");
-	CHECK(ph_aa_transition_onexec(&s.env, ":ns:unconfined", false, &err) < 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":ns:unconfined", false, &err) <
+	      0);
 	CHECK(err != NULL && err->status == ENOENT);
 	CHECK_ERR(err, "attr/apparmor/exec");
 	ph_error_free(&err);
@@ -105,7 +109,7 @@ static void test_transition(void)
 	/* Malformed labels are refused before any write. */
 	static const char *const bad[] = {"", "a b", "exec x", "p\n", "p\tq", "p\x7f"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		CHECK(ph_aa_transition_onexec(&s.env, bad[i], false, &err) < 0);
+		CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, bad[i], false, &err) < 0);
 		CHECK(err != NULL && err->status == EINVAL);
 		CHECK_ERR(err, "malformed label");
 		ph_error_free(&err);
@@ -113,10 +117,10 @@ static void test_transition(void)
 	char huge[5000];
 	memset(huge, 'p', sizeof(huge) - 1);
 	huge[sizeof(huge) - 1] = '\0';
-	CHECK(ph_aa_transition_onexec(&s.env, huge, false, &err) < 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, huge, false, &err) < 0);
 	CHECK(err != NULL && err->status == EINVAL);
 	ph_error_free(&err);
-	CHECK(ph_aa_transition_onexec(&s.env, NULL, false, &err) < 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, NULL, false, &err) < 0);
 	ph_error_free(&err);
 	sim_cleanup(&s);
 }

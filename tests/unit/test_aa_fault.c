@@ -100,15 +100,19 @@ static void test_faults(void)
 	CHECK_STR(written, "");
 	free(written);
 
-	EXPECT_FAULT("transition:ENOENT", ph_aa_transition_onexec(&s.env, ":" NS ":p", false, &err),
+	EXPECT_FAULT("transition:ENOENT",
+		     ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":" NS ":p", false, &err),
 		     ENOENT, "label `:" NS ":p` not found in this policy namespace");
-	EXPECT_FAULT("transition:EACCES", ph_aa_transition_onexec(&s.env, ":" NS ":p", false, &err),
+	EXPECT_FAULT("transition:EACCES",
+		     ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":" NS ":p", false, &err),
 		     EACCES,
 		     "transition to `:" NS ":p` denied: the caller's profile needs "
 		     "`change_profile -> :" NS ":p`");
-	EXPECT_FAULT("transition:EPERM", ph_aa_transition_onexec(&s.env, ":" NS ":p", true, &err),
+	EXPECT_FAULT("transition:EPERM",
+		     ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":" NS ":p", true, &err),
 		     EPERM, "needs `change_profile -> &:" NS ":p`");
-	EXPECT_FAULT("transition:EINVAL", ph_aa_transition_onexec(&s.env, ":" NS ":p", false, &err),
+	EXPECT_FAULT("transition:EINVAL",
+		     ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":" NS ":p", false, &err),
 		     EINVAL, "malformed label");
 	written = sim_read(&s, "proc/self/attr/apparmor/exec");
 	CHECK_STR(written, "");
@@ -197,7 +201,8 @@ int main(void)
 	CHECK(ph_aa_fault(PH_AA_OP_NS_CREATE) == 0);
 	CHECK(ph_aa_ns_create(&s.env, NS, &err) == 0);
 	CHECK(sim_exists(&s, NS_DIR));
-	CHECK(ph_aa_transition_onexec(&s.env, ":" NS ":unconfined", false, &err) == 0);
+	CHECK(ph_aa_transition_onexec(&s.env, PH_AA_EXEC_PROCFS, ":" NS ":unconfined", false,
+				      &err) == 0);
 	char *written = sim_read(&s, "proc/self/attr/apparmor/exec");
 	CHECK_STR(written, "exec :" NS ":unconfined");
 	free(written);

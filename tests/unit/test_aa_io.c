@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "aa_io.h"
@@ -45,6 +46,33 @@ int main(void)
 	CHECK(read_back(path, 4096, 0, &out, NULL) == -EFBIG);
 	CHECK(read_back(path, 5001, 5000, &out, NULL) == 0);
 	free(out);
+	unlink(path);
+
+	/* A procattr file is read in one read(2): the kernel serves every
+	 * read from a text it builds anew, so what a second read returns
+	 * belongs to another label (a task that exec'd in between).  A
+	 * SOCK_SEQPACKET pair stands in for it: each read returns exactly
+	 * one message. */
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
+	const char before[] = ":phx-1-a:unconfined\n", after[] = "ault (enforce)\n";
+	CHECK(write(sv[1], before, strlen(before)) == (ssize_t)strlen(before));
+	CHECK(write(sv[1], after, strlen(after)) == (ssize_t)strlen(after));
+	close(sv[1]);
+	char *label = NULL;
+	CHECK(ph_aa_read_attr_fd(sv[0], 4096, &label) == 0);
+	CHECK_STR(label, before);
+	free(label);
+	close(sv[0]);
+	/* a text that fills the buffer is refused, not cut */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	CHECK(fd >= 0 && write(fd, data, sizeof(data)) == (ssize_t)sizeof(data));
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(ph_aa_read_attr_fd(fd, 4096, &label) == -EFBIG);
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(ph_aa_read_attr_fd(fd, sizeof(data), &label) == 0 && strlen(label) == sizeof(data));
+	free(label);
+	close(fd);
 	unlink(path);
 	T_DONE();
 }

@@ -206,12 +206,18 @@ static void test_cache(void)
 	sim_write(&s, "sec/apparmor/features", features);
 	free(features);
 
-	/* A cache directory others can enter is refused. */
+	/* What a package or `install -d` makes (root, 0755) is accepted:
+	 * only root can write it.  One group or others can write is not. */
 	CHECK(chmod(cache, 0755) == 0);
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-test", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(hit);
+	free(again);
+	CHECK(chmod(cache, 0775) == 0);
 	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-test", &again, &len2,
 				  &hit, &err) < 0);
 	CHECK(err != NULL && err->status == EPERM);
-	CHECK_ERR(err, "must belong to uid");
+	CHECK_ERR(err, "must belong to root and not be writable by group or others");
 	ph_error_free(&err);
 	CHECK(chmod(cache, 0700) == 0);
 
@@ -221,8 +227,19 @@ static void test_cache(void)
 	CHECK(symlink(cache, link) == 0);
 	CHECK(ph_aa_policy_cached(&s.env, link, parser, profiles, "phoenix-test", &again, &len2,
 				  &hit, &err) < 0);
-	CHECK_ERR(err, "is not a directory (symlinks are refused)");
+	CHECK_ERR(err, "is a symbolic link");
 	ph_error_free(&err);
+
+	/* Missing parents are made (0755), the cache itself 0700. */
+	char deep[PATH_MAX];
+	sim_abs(&s, deep, "var/cache/phoenix");
+	CHECK(ph_aa_policy_cached(&s.env, deep, parser, profiles, "phoenix-test", &again, &len2,
+				  &hit, &err) == 0);
+	free(again);
+	struct stat dst;
+	CHECK(stat(deep, &dst) == 0 && (dst.st_mode & 07777) == 0700);
+	sim_abs(&s, deep, "var/cache");
+	CHECK(stat(deep, &dst) == 0 && (dst.st_mode & 07777) == 0755);
 
 	/* Hostile profile names. */
 	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "../etc/passwd", &again, &len2,
@@ -439,6 +456,107 @@ static void test_blob(void)
 	sim_cleanup(&s);
 }
 
+/* The key covers what the parser reads from its base directory too
+ * (abstractions, tunables, `include if exists`), and parser.conf: the
+ * test points the parser at a base of its own through a parser.conf of
+ * its own, as phoenix passes it (--config-file). */
+static void test_cache_includes(void)
+{
+	struct sim s;
+	ph_error_t err = NULL;
+	char cache[PATH_MAX], profiles[PATH_MAX], base[PATH_MAX], conf[PATH_MAX];
+	char *blob = NULL, *again = NULL;
+	size_t len = 0, len2 = 0;
+	bool hit = true;
+	setup(&s);
+	sim_abs(&s, cache, "cache");
+	sim_abs(&s, profiles, "profiles");
+	sim_abs(&s, base, "base");
+	sim_abs(&s, conf, "parser.conf");
+	char conf_text[PATH_MAX + 200];
+	snprintf(conf_text, sizeof(conf_text),
+		 "# the test's own\nbase %s\npolicy-features=" FEATURES_FILE "\n", base);
+	sim_write(&s, "parser.conf", conf_text);
+	s.env.parser_conf = conf;
+	sim_write(&s, "base/tunables/phx-vars", "@{PHX_SRV}=/srv\n");
+	sim_write(&s, "base/abstractions/phx-abs", "  include <abstractions/phx-abs.d>\n");
+	sim_write(&s, "base/abstractions/phx-abs.d/net", "  network,\n");
+	sim_write(&s, "base/abstractions/unrelated", "  capability,\n");
+	sim_write(&s, "profiles/phoenix-inc",
+		  "include <tunables/phx-vars>\n"
+		  "profile phoenix-inc {\n"
+		  "  #include <abstractions/phx-abs>\n"
+		  "  include if exists <local/phx-extra>\n"
+		  "  @{PHX_SRV}/** r,\n"
+		  "}\n");
+
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &blob, &len, &hit,
+				  &err) == 0);
+	if (err)
+		fprintf(stderr, "%s\n", err->msg);
+	ph_error_free(&err);
+	CHECK(!hit);
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(hit);
+	free(again);
+
+	/* a file of the base nothing includes: still a hit */
+	sim_write(&s, "base/abstractions/unrelated", "  capability chown,\n");
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(hit);
+	free(again);
+
+	/* an abstraction of the base, included through a directory, edited:
+	 * compiled again, to another policy */
+	sim_write(&s, "base/abstractions/phx-abs.d/net", "  network inet stream,\n");
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(!hit);
+	CHECK(len2 != len || memcmp(blob, again, len) != 0);
+	free(again);
+
+	/* a file added to that directory, and a tunable edited: again */
+	sim_write(&s, "base/abstractions/phx-abs.d/more", "  capability kill,\n");
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(!hit);
+	free(again);
+	sim_write(&s, "base/tunables/phx-vars", "@{PHX_SRV}=/srv /opt\n");
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(!hit);
+	free(again);
+
+	/* `include if exists` of a file that appears, in the base or in the
+	 * profiles directory: again */
+	sim_write(&s, "base/local/phx-extra", "  capability chown,\n");
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(!hit);
+	free(again);
+	sim_write(&s, "profiles/local/phx-extra", "  capability fowner,\n");
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(!hit);
+	free(again);
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(hit);
+	free(again);
+
+	/* parser.conf edited: again */
+	strcat(conf_text, "# edited\n");
+	sim_write(&s, "parser.conf", conf_text);
+	CHECK(ph_aa_policy_cached(&s.env, cache, parser, profiles, "phoenix-inc", &again, &len2,
+				  &hit, &err) == 0);
+	CHECK(!hit);
+	free(again);
+	free(blob);
+	sim_cleanup(&s);
+}
+
 int main(void)
 {
 	parser = find_parser();
@@ -449,6 +567,7 @@ int main(void)
 	}
 	test_compile();
 	test_cache();
+	test_cache_includes();
 	test_load();
 	test_toplevel();
 	test_blob();

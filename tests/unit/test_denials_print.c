@@ -56,6 +56,37 @@ static void test_escape(void)
 	s = ph_denial_escape("a\nb\xc0\xaf", true);
 	CHECK_STR(s, "a\nb\\xc0\\xaf");
 	free(s);
+
+	/* characters a terminal acts on: C1 (U+0085, U+009B CSI, U+009F),
+	 * bidi (U+061C, U+200E, U+200F, U+202A, U+202E, U+2066, U+2069), the
+	 * invisible ones (U+200B, U+2028, U+FEFF); their neighbours U+00A0,
+	 * U+2030 and U+206F-adjacent U+2070 stay */
+	s = ph_denial_escape("/x\xc2\x85\xc2\x9b"
+			     "31m\xc2\x9f\xc2\xa0",
+			     false);
+	CHECK_STR(s, "/x\\u0085\\u009b31m\\u009f\xc2\xa0");
+	free(s);
+	s = ph_denial_escape("\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x80\xae"
+			     "\xe2\x81\xa6\xe2\x81\xa9",
+			     false);
+	CHECK_STR(s, "\\u061c\\u200e\\u200f\\u202a\\u202e\\u2066\\u2069");
+	free(s);
+	s = ph_denial_escape("a\xe2\x80\x8b\xe2\x80\xa8\xef\xbb\xbf\xe2\x80\xb0\xe2\x81\xb0z",
+			     false);
+	CHECK_STR(s, "a\\u200b\\u2028\\ufeff\xe2\x80\xb0\xe2\x81\xb0z");
+	free(s);
+	/* a file name that reverses the rest of its line in a terminal */
+	s = ph_denial_escape("/tmp/\xe2\x80\xaetxt.exe", false);
+	CHECK_STR(s, "/tmp/\\u202etxt.exe");
+	free(s);
+	/* invalid UTF-8: truncated, overlong, a surrogate, beyond U+10FFFF */
+	s = ph_denial_escape("\xe2\x80|\xc1\xbf|\xed\xb0\x80|\xf4\x90\x80\x80", false);
+	CHECK_STR(s, "\\xe2\\x80|\\xc1\\xbf|\\xed\\xb0\\x80|\\xf4\\x90\\x80\\x80");
+	free(s);
+	/* JSON keeps them: there they are data, escaped by the writer */
+	s = ph_denial_escape("\xe2\x80\xae\xc2\x9b", true);
+	CHECK_STR(s, "\xe2\x80\xae\xc2\x9b");
+	free(s);
 }
 
 static char *table_of(const char *const *lines, const char *container, bool stream)

@@ -1,0 +1,138 @@
+/* phoenix: root-only directories (see private_dir.h). */
+#include "private_dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DIR_PARENT_MODE 0755
+#define DIR_FINAL_MODE 0700
+
+static bool owner_ok(const struct stat *st)
+{
+	return st->st_uid == 0 || st->st_uid == geteuid();
+}
+
+/* Check the directory `fd` opened as `shown` (a prefix of `path`). */
+static int check_dir(int fd, const char *path, const char *shown, bool final, const char *what,
+		     ph_error_t *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return ph_error_make(err, errno, "%s `%s`: stat `%s`", what, path, shown);
+	if (!S_ISDIR(st.st_mode))
+		return ph_error_make(err, ENOTDIR, "%s `%s`: `%s` is not a directory", what, path,
+				     shown);
+	bool others_write = (st.st_mode & 022) != 0;
+	bool sticky = (st.st_mode & S_ISVTX) != 0;
+	if (owner_ok(&st) && !(others_write && (final || !sticky)))
+		return 0;
+	const char *role = final ? "" : " (a parent)";
+	return ph_error_make(err, EPERM,
+			     "%s `%s`: `%s`%s belongs to uid %u with mode %04o: it must belong "
+			     "to root and not be writable by group or others%s",
+			     what, path, shown, role, (unsigned)st.st_uid,
+			     (unsigned)(st.st_mode & 07777),
+			     final ? "" : " (unless it has the sticky bit, like /tmp)");
+}
+
+/* Open component `name` below `parent` (made first with `create`). */
+static int open_component(int parent, const char *name, bool create, bool final, const char *path,
+			  const char *shown, const char *what, int *out, ph_error_t *err)
+{
+	mode_t mode = final ? DIR_FINAL_MODE : DIR_PARENT_MODE;
+	bool made = false;
+	if (create) {
+		if (mkdirat(parent, name, mode) == 0)
+			made = true;
+		else if (errno != EEXIST)
+			return ph_error_make(err, errno, "create %s `%s` (at `%s`)", what, path,
+					     shown);
+	}
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	/* with O_DIRECTORY, a symlink gives ENOTDIR, not ELOOP */
+	if (fd < 0 && errno == ENOTDIR && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP;
+	if (fd < 0 && errno == ELOOP)
+		return ph_error_make(err, ELOOP,
+				     "%s `%s`: `%s` is a symbolic link (phoenix does not follow "
+				     "links to its own directories: give the real path)",
+				     what, path, shown);
+	if (fd < 0 && errno == ENOTDIR)
+		return ph_error_make(err, ENOTDIR, "%s `%s`: `%s` is not a directory", what, path,
+				     shown);
+	if (fd < 0)
+		return ph_error_make(err, errno, "open %s `%s` (at `%s`)", what, path, shown);
+	/* the mode asked for, whatever the umask; the parent is already
+	 * known to be writable by root alone, so this is still the
+	 * directory just made */
+	if (made && fchmod(fd, mode) < 0) {
+		int e = errno;
+		close(fd);
+		return ph_error_make(err, e, "chmod %s `%s` (at `%s`)", what, path, shown);
+	}
+	*out = fd;
+	return 0;
+}
+
+int ph_private_dir_open(const char *path, const char *what, bool create, int *dirfd,
+			ph_error_t *err)
+{
+	*dirfd = -1;
+	if (path == NULL || path[0] != '/')
+		return ph_error_make(err, EINVAL, "%s `%s` is not an absolute path", what,
+				     path ? path : "(null)");
+	size_t plen = strlen(path);
+	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ph_error_make(err, errno, "%s `%s`: open `/`", what, path);
+	cleanup_free char *shown = malloc(plen + 2);
+	if (shown == NULL) {
+		close(fd);
+		return ph_error_make(err, ENOMEM, "%s `%s`", what, path);
+	}
+	strcpy(shown, "/");
+	size_t shown_len = 1;
+	const char *p = path;
+	bool final = strspn(p, "/") == plen;
+	if (check_dir(fd, path, shown, final, what, err) < 0)
+		goto fail;
+	while (!final) {
+		p += strspn(p, "/");
+		size_t n = strcspn(p, "/");
+		char name[256];
+		if (n >= sizeof(name)) {
+			ph_error_make(err, ENAMETOOLONG, "%s `%s`", what, path);
+			goto fail;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		final = p[strspn(p, "/")] == '\0';
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+			ph_error_make(err, EINVAL, "%s `%s`: `.` and `..` are refused", what, path);
+			goto fail;
+		}
+		if (shown_len > 1)
+			shown[shown_len++] = '/';
+		memcpy(shown + shown_len, name, n + 1);
+		shown_len += n;
+		int next = -1;
+		int r = open_component(fd, name, create, final, path, shown, what, &next, err);
+		close(fd);
+		fd = next;
+		if (r < 0 || check_dir(fd, path, shown, final, what, err) < 0)
+			goto fail;
+	}
+	*dirfd = fd;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
