@@ -153,17 +153,22 @@ sanitize:
 
 # the fault-injection suite runs a build with PHOENIX_FAULT compiled in
 # Debian 12 (the host's root) runs every suite; each release in
-# INTEGRATION_RELEASES (trixie, sid: a guest root of their own, built once
-# and cached) runs the demo and RELEASE_SUITES.
-INTEGRATION_RELEASES ?=
-RELEASE_SUITES ?= integration/tests/phoenix-core.bats integration/tests/vm-apparmor.bats
+# INTEGRATION_RELEASES (Debian 13 and unstable: their own kernel and a guest
+# root of their own, built on the first run and cached) runs the demo and
+# RELEASE_SUITES.  Each release's lap (wall time) is printed.
+INTEGRATION_RELEASES ?= trixie sid
+RELEASE_SUITES ?= integration/tests/phoenix-core.bats integration/tests/phoenix-lxc.bats \
+                  integration/tests/phoenix-ops.bats
 integration: $(BUILD)/phoenix
 	$(MAKE) FAULTS=1 all
-	integration/run-suite.sh
-	@set -e; for r in $(INTEGRATION_RELEASES); do \
-		echo "# == release $$r"; \
-		PHOENIX_RELEASE=$$r integration/demo.sh; \
-		PHOENIX_RELEASE=$$r integration/run-suite.sh $(RELEASE_SUITES); \
+	@t=$$(date +%s) rc=0; integration/run-suite.sh || rc=$$?; \
+		echo "# == lap bookworm: $$(($$(date +%s) - t)) s, status $$rc"; exit $$rc
+	@for r in $(INTEGRATION_RELEASES); do \
+		t=$$(date +%s) rc=0; echo "# == release $$r"; \
+		PHOENIX_RELEASE=$$r integration/demo.sh && \
+		PHOENIX_RELEASE=$$r integration/run-suite.sh $(RELEASE_SUITES) || rc=$$?; \
+		echo "# == lap $$r: $$(($$(date +%s) - t)) s, status $$rc"; \
+		[ $$rc = 0 ] || exit $$rc; \
 	done
 
 # The test command (README, .ci/run): every suite, the real-kernel one last.
