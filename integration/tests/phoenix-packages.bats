@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# The Debian packages, installed as an operator installs them, on the real
+# kernel: `apt-get install ./phoenix_*.deb ./phoenix-host_*.deb` in the VM
+# (offline: their dependencies are the VM's own packages), then the nested
+# scene from the installed files alone: the host profiles loaded by
+# phoenix-host's postinst, LXC container 951 configured by the installed
+# phoenix-lxc-config (hooks in /usr/libexec/phoenix), phoenix registered
+# with Docker and containerd there by the installed phoenix-engine-setup,
+# and a nested container run by /usr/bin/phoenix with the installed
+# container profiles and /etc/phoenix/phoenix.json.  Then both packages
+# are upgraded and removed while that container runs.
+#
+# The packages are built on the host, not in the VM (gcc is 5-10x slower
+# under TCG): run-suite.sh builds them into build/debs-vm and passes
+# PHOENIX_DEBS when this file is run.
+
+load phoenix-helpers
+# shellcheck source=integration/lxc/scene.bash
+. "$REPO/integration/lxc/scene.bash"
+
+CONFIGS=$REPO/integration/lxc/test-configs.json
+NESTED_SCRIPT='trap "exit 0" TERM; cat /proc/self/attr/current >/label; while :; do sleep 1 & wait $!; done'
+HOSTPROF=lxc-gpu-docker-storage.951
+APT=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o APT::Sandbox::User=root)
+
+setup_file() {
+	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
+	local out=$BATS_FILE_TMPDIR t=$SECONDS d
+	lap() {
+		echo "# setup_file: $1 in $((SECONDS - t)) s" >&3
+		t=$SECONDS
+	}
+	[[ -n ${PHOENIX_DEBS:-} ]] || {
+		echo "PHOENIX_DEBS is not set: run this file with integration/run-suite.sh (it builds the packages)" >&2
+		return 1
+	}
+	# a copy the guest owns (apt wants to read them as root, dpkg-deb
+	# writes next to them)
+	d=/tmp/phx-debs
+	mkdir -p "$d/up"
+	cp "$PHOENIX_DEBS"/phoenix_*_amd64.deb "$PHOENIX_DEBS"/phoenix-host_*_all.deb "$d/"
+	sysctl -qw kernel.printk_ratelimit=0
+	# nothing of phoenix is loaded or installed before the packages
+	! grep -q '^lxc-gpu-docker-storage ' "$AAFS/profiles" >"$out/before" 2>&1 || {
+		echo "lxc-gpu-docker-storage is loaded before the packages are installed" >&2
+		return 1
+	}
+	! command -v phoenix-lxc-config >/dev/null || {
+		echo "phoenix-lxc-config is on PATH before the packages are installed" >&2
+		return 1
+	}
+	(cd "$d" && "${APT[@]}" install ./phoenix_*_amd64.deb ./phoenix-host_*_all.deb) >"$out/install.log" 2>&1 || {
+		tail -n 30 "$out/install.log" >&2
+		return 1
+	}
+	lap "apt-get install of both packages"
+	# the upgrade's packages: the same with a higher version
+	for deb in "$d"/phoenix_*_amd64.deb "$d"/phoenix-host_*_all.deb; do
+		rm -rf "$d/x"
+		dpkg-deb -R "$deb" "$d/x"
+		sed -i 's/^Version: .*/&+rebuild1/' "$d/x/DEBIAN/control"
+		dpkg-deb -Zgzip -b "$d/x" "$d/up" >/dev/null
+	done
+	rm -rf "$d/x"
+	lap "upgrade packages made"
+	SCENE_TIMEOUT=300 scene_ct_installed 951
+	# the package of the container's own side, where it is used: inside
+	# the LXC container (its root is a copy of the VM's, phoenix included)
+	cp "$d"/phoenix_*_amd64.deb /var/lib/lxc/951/rootfs/root/phoenix.deb
+	cp "$d"/up/phoenix_*_amd64.deb /var/lib/lxc/951/rootfs/root/phoenix-up.deb
+	in_ct 951 phoenix-engine-setup --docker --containerd >"$out/engine-setup.log" 2>&1
+	in_ct 951 sh -c 'containerd </dev/null >/var/log/containerd.log 2>&1 &'
+	lap "LXC container 951 started from the installed configuration, engines set up"
+	scene_engines_wait 951
+	lap "containerd and dockerd up"
+	scene_image 951
+	lap "busybox image imported"
+}
+
+# scene_ct_installed NAME: make-ct --installed, start, wait for its init.
+scene_ct_installed() {
+	local name=$1
+	"$SCENE_LXC/make-ct" create "$name" "$CONFIGS" --installed >&2 || return 1
+	lxc-start -n "$name" -l INFO -o "/var/lib/lxc/$name/start.log" || {
+		grep -E 'ERROR|WARN' "/var/lib/lxc/$name/start.log" | tail -n 20 >&2
+		return 1
+	}
+	for _ in $(seq 120); do
+		in_ct "$name" test -e /run/ct-init.ready 2>/dev/null && return 0
+		sleep 0.5
+	done
+	echo "container $name: init not ready" >&2
+	return 1
+}
+
+teardown_file() {
+	lxc-stop -n 951 -k >/dev/null 2>&1 || true
+}
+
+# apt_ct ARGS...: apt-get in container 951, in /root (where the packages are)
+apt_ct() {
+	in_ct 951 sh -c 'cd /root && exec "$@"' sh "${APT[@]}" "$@"
+}
+
+# the nested container of this file's tests: its id, and the label the
+# host sees on it
+nested_label() {
+	host_label_of ct-951 "$(cat "$BATS_FILE_TMPDIR/cid")"
+}
+
+@test "apt-get install: the host profiles are loaded by the postinst, the commands are on PATH, phoenix's configuration is a conffile" {
+	run cat "$BATS_FILE_TMPDIR/install.log"
+	assert_line --regexp '^Setting up phoenix-host \('
+	assert_line --regexp '^Setting up phoenix \('
+	grep -qx 'lxc-gpu-docker-storage (enforce)' "$AAFS/profiles"
+	grep -qx 'lxc-phoenix-v2 (enforce)' "$AAFS/profiles"
+	assert_equal "$(command -v phoenix)" /usr/bin/phoenix
+	assert_equal "$(command -v phoenix-lxc-config)" /usr/sbin/phoenix-lxc-config
+	assert_equal "$(command -v phoenix-host-profiles)" /usr/sbin/phoenix-host-profiles
+	[ -x /usr/libexec/phoenix/phoenix-lxc-ns ]
+	run dpkg-query -W -f='${Conffiles}\n' phoenix
+	assert_output --partial /etc/phoenix/phoenix.json
+	# the README's host command, by name
+	run phoenix-host-profiles --load
+	assert_success
+	assert_line "phoenix-host-profiles: nothing changed"
+}
+
+@test "the LXC container runs under its own copy of the installed template, with the installed hooks" {
+	run grep -E '^lxc\.(hook|apparmor)' /var/lib/lxc/951/config
+	assert_line 'lxc.apparmor.profile = lxc-gpu-docker-storage.951//&:ct-951:unconfined'
+	assert_line --regexp '^lxc\.hook\.pre-start = /usr/libexec/phoenix/phoenix-lxc-ns '
+	refute_output --partial "$REPO"
+	[ -f /etc/apparmor.d/lxc-gpu-docker-storage.951 ]
+	grep -qx "$HOSTPROF (enforce)" "$AAFS/profiles"
+	assert_equal "$(cat /proc/"$(scene_ct_pid 951)"/attr/current)" "$HOSTPROF//&:ct-951:unconfined (enforce)"
+	# inside, phoenix-engine-setup registered the installed binary
+	run in_ct 951 jq -r .runtimes.phoenix.path /etc/docker/daemon.json
+	assert_output /usr/bin/phoenix
+	run in_ct 951 grep -F BinaryName /etc/containerd/config.toml
+	assert_output --partial '"/usr/bin/phoenix"'
+	# and every file of phoenix there, its configuration included, is
+	# the package's as shipped
+	# shellcheck disable=SC2016 # dpkg-query's own format
+	run in_ct 951 dpkg-query -W -f='${db:Status-Abbrev}' phoenix
+	assert_output 'ii '
+	run in_ct 951 dpkg --verify phoenix
+	assert_success
+	assert_output ''
+}
+
+@test "docker run --runtime=phoenix with the installed phoenix: the nested label from the host, the installed profile's denial" {
+	cid=$(docker_in 951 run -d --runtime=phoenix --network none "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	echo "$cid" >"$BATS_FILE_TMPDIR/cid"
+	run docker_in 951 exec "$cid" sh -c 'while [ ! -s /label ]; do sleep 0.2; done; cat /label'
+	assert_output "phoenix-default (enforce)"
+	ns=$(nested_ns ct-951 "$cid")
+	[[ $ns == phx-*-"$cid" ]]
+	echo "$ns" >"$BATS_FILE_TMPDIR/ns"
+	run nested_label
+	assert_output "$HOSTPROF//&:ct-951//$ns:phoenix-default (enforce)"
+	run docker_in 951 inspect -f '{{.HostConfig.Runtime}}' "$cid"
+	assert_output phoenix
+	run docker_in 951 exec "$cid" cat /phoenix-denied/secret
+	assert_failure
+	assert_output --partial "Permission denied"
+	# its record
+	in_ct 951 test -f "/run/phoenix/$ns.json"
+}
+
+@test "upgrade with the nested container running: label unchanged, record kept, host profile reloaded" {
+	local cid ns before
+	cid=$(cat "$BATS_FILE_TMPDIR/cid")
+	ns=$(cat "$BATS_FILE_TMPDIR/ns")
+	before=$(nested_label)
+	[ -n "$before" ]
+	run apt_ct install ./phoenix-up.deb
+	assert_success
+	assert_line --regexp '^Unpacking phoenix \(.*\+rebuild1\) over '
+	run bash -c 'cd /tmp/phx-debs/up && "$@" install ./phoenix-host_*+rebuild1_all.deb' bash "${APT[@]}"
+	assert_success
+	assert_line --regexp '^Setting up phoenix-host \(.*\+rebuild1\)'
+	grep -qx 'lxc-gpu-docker-storage (enforce)' "$AAFS/profiles"
+	assert_equal "$(nested_label)" "$before"
+	assert_equal "$(cat /proc/"$(scene_ct_pid 951)"/attr/current)" "$HOSTPROF//&:ct-951:unconfined (enforce)"
+	in_ct 951 test -f "/run/phoenix/$ns.json"
+	# the upgraded phoenix execs into it
+	run docker_in 951 exec "$cid" cat /proc/self/attr/current
+	assert_output "phoenix-default (enforce)"
+}
+
+@test "remove with the nested container running: label unchanged, record kept; reinstalled, docker rm reaps the namespace" {
+	local cid ns before
+	cid=$(cat "$BATS_FILE_TMPDIR/cid")
+	ns=$(cat "$BATS_FILE_TMPDIR/ns")
+	before=$(nested_label)
+	run apt_ct remove phoenix
+	assert_success
+	assert_line --regexp '^Removing phoenix '
+	run in_ct 951 test -e /usr/bin/phoenix
+	assert_failure
+	run "${APT[@]}" remove phoenix-host
+	assert_success
+	assert_line --regexp '^Removing phoenix-host '
+	[ ! -e /usr/sbin/phoenix-lxc-config ]
+	# nothing unloaded, nothing of the container's lost
+	grep -qx 'lxc-gpu-docker-storage (enforce)' "$AAFS/profiles"
+	grep -qx "$HOSTPROF (enforce)" "$AAFS/profiles"
+	[ -d "$AAFS/policy/namespaces/ct-951/namespaces/$ns" ]
+	assert_equal "$(nested_label)" "$before"
+	in_ct 951 test -f "/run/phoenix/$ns.json"
+	run docker_in 951 exec "$cid" cat /label
+	assert_output "phoenix-default (enforce)"
+	# back again: phoenix delete (docker rm) finds the record and reaps
+	run apt_ct install ./phoenix-up.deb
+	assert_success
+	run docker_in 951 rm -f "$cid"
+	assert_success
+	[ ! -e "$AAFS/policy/namespaces/ct-951/namespaces/$ns" ]
+	run in_ct 951 test -e "/run/phoenix/$ns.json"
+	assert_failure
+	run host_labels_below ct-951
+	refute_output --partial ":ct-951//$ns:"
+}
