@@ -68,13 +68,17 @@ setup_file() {
 	# the LXC container (its root is a copy of the VM's, phoenix included)
 	cp "$d"/phoenix_*_amd64.deb /var/lib/lxc/951/rootfs/root/phoenix.deb
 	cp "$d"/up/phoenix_*_amd64.deb /var/lib/lxc/951/rootfs/root/phoenix-up.deb
-	in_ct 951 phoenix-engine-setup --docker --containerd >"$out/engine-setup.log" 2>&1
+	# --default: `docker build`'s legacy builder runs RUN steps with the
+	# daemon's default runtime
+	in_ct 951 phoenix-engine-setup --docker --containerd --default >"$out/engine-setup.log" 2>&1
 	in_ct 951 sh -c 'containerd </dev/null >/var/log/containerd.log 2>&1 &'
 	lap "LXC container 951 started from the installed configuration, engines set up"
 	scene_engines_wait 951
 	lap "containerd and dockerd up"
 	scene_image 951
-	lap "busybox image imported"
+	docker_in 951 save "$SCENE_IMAGE" >"$out/image.tar"
+	in_ct 951 ctr image import - <"$out/image.tar" >/dev/null
+	lap "busybox image imported into Docker and containerd"
 }
 
 # scene_ct_installed NAME: make-ct --installed, start, wait for its init.
@@ -166,6 +170,65 @@ nested_label() {
 	assert_output --partial "Permission denied"
 	# its record
 	in_ct 951 test -f "/run/phoenix/$ns.json"
+}
+
+# ctr_label ID ARGS...: `ctr run` container ID (detached) with phoenix as
+# the runc.v2 shim's binary, the way the CRI plugin's handler runs it
+# (runtime_type io.containerd.runc.v2, options.BinaryName), ARGS added;
+# prints the label the host sees on it, then removes it.
+ctr_label() {
+	local id=$1
+	shift
+	in_ct 951 ctr run -d --runtime io.containerd.runc.v2 --runc-binary /usr/bin/phoenix "$@" \
+		"docker.io/library/$SCENE_IMAGE:latest" "$id" sh -c "$NESTED_SCRIPT" || return 1
+	local label=''
+	for i in $(seq 50); do
+		label=$(host_label_of ct-951 "$id") && [[ -n $label ]] && break
+		sleep 0.2
+	done
+	printf '%s\n' "$label"
+	in_ct 951 ctr task kill "$id" >/dev/null
+	for _ in $(seq 50); do in_ct 951 ctr task ls | grep -q "^$id .*STOPPED" && break; sleep 0.2; done
+	in_ct 951 ctr task rm "$id" >/dev/null || true
+	in_ct 951 ctr container rm "$id"
+	[ -z "$(nested_ns ct-951 "$id")" ]
+}
+
+@test "containerd as the CRI plugin calls it: RuntimeDefault (cri-containerd.apparmor.d) and Localhost profiles under phoenix" {
+	# RuntimeDefault: ctr generates and loads cri-containerd.apparmor.d
+	# (in ct-951, its own namespace) and names it in the spec, as the
+	# CRI plugin does; phoenix runs its default profile instead
+	run ctr_label phx-cri-default --apparmor-default-profile cri-containerd.apparmor.d
+	assert_success
+	assert_output --regexp "^$HOSTPROF//&:ct-951//phx-[^:]*-phx-cri-default:phoenix-default \(enforce\)\$"
+	# Localhost: the spec names the profile, phoenix loads its file
+	run ctr_label phx-cri-local --apparmor-profile phoenix-gpu
+	assert_success
+	assert_output --regexp "^$HOSTPROF//&:ct-951//phx-[^:]*-phx-cri-local:phoenix-gpu \(enforce\)\$"
+	# the handler the CRI plugin would use: what containerd reads
+	run in_ct 951 containerd config dump
+	assert_success
+	assert_output --regexp '\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\.runtimes\.phoenix\]'
+	assert_output --partial 'BinaryName = "/usr/bin/phoenix"'
+	assert_output --partial 'default_runtime_name = "phoenix"'
+}
+
+@test "docker build: the legacy builder's RUN steps run under phoenix, BuildKit's under docker-default" {
+	local dir=/var/lib/lxc/951/rootfs/root/build
+	mkdir -p "$dir"
+	printf 'FROM %s\nRUN cat /proc/self/attr/current >/label\n' "$SCENE_IMAGE" >"$dir/Dockerfile"
+	# the legacy builder: a container of the daemon's default runtime
+	run in_ct 951 env DOCKER_BUILDKIT=0 "$SCENE_DOCKER" build --network none -t phx-built-legacy /root/build
+	assert_success
+	run docker_in 951 run --rm --runtime runc --network none phx-built-legacy cat /label
+	assert_output "phoenix-default (enforce)"
+	# BuildKit runs RUN steps with its own runc (moby's builder-next
+	# executor: "runc" from PATH, no setting), under dockerd's
+	# docker-default in ct-951: bounded by the host profile, not phoenix's
+	run in_ct 951 env DOCKER_BUILDKIT=1 "$SCENE_DOCKER" build --network none -t phx-built-bk /root/build
+	assert_success
+	run docker_in 951 run --rm --runtime runc --network none phx-built-bk cat /label
+	assert_output "docker-default (enforce)"
 }
 
 @test "upgrade with the nested container running: label unchanged, record kept, host profile reloaded" {
