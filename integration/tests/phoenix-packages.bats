@@ -182,7 +182,7 @@ ctr_label() {
 	in_ct 951 ctr run -d --runtime io.containerd.runc.v2 --runc-binary /usr/bin/phoenix "$@" \
 		"docker.io/library/$SCENE_IMAGE:latest" "$id" sh -c "$NESTED_SCRIPT" || return 1
 	local label=''
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		label=$(host_label_of ct-951 "$id") && [[ -n $label ]] && break
 		sleep 0.2
 	done
