@@ -40,6 +40,10 @@ setup_file() {
 	mkdir -p "$d/up"
 	cp "$PHOENIX_DEBS"/phoenix_*_amd64.deb "$PHOENIX_DEBS"/phoenix-host_*_all.deb "$d/"
 	sysctl -qw kernel.printk_ratelimit=0
+	# man-db's trigger rebuilds its index on every install (minutes under
+	# TCG); without this file it does nothing (the LXC container's root is
+	# a copy of this one)
+	rm -f /var/lib/man-db/auto-update
 	# nothing of phoenix is loaded or installed before the packages
 	! grep -q '^lxc-gpu-docker-storage ' "$AAFS/profiles" >"$out/before" 2>&1 || {
 		echo "lxc-gpu-docker-storage is loaded before the packages are installed" >&2
