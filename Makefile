@@ -51,7 +51,7 @@ STATIC_LIBS := -static -l:libyajl_s.a -lapparmor -lcap -lseccomp
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DPHOENIX_VERSION='"$(VERSION)"' \
-              -Ishim -Ishim/aa -Iruntime-spec $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+              -Ishim -Ishim/aa -Ishim/learn -Iruntime-spec $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ifeq ($(SAN),1)
@@ -73,12 +73,12 @@ else
 PHOENIX_LIBS := $(STATIC_LIBS)
 endif
 
-LIB_SRCS   := $(filter-out shim/main.c,$(wildcard shim/*.c shim/aa/*.c runtime-spec/*.c))
+LIB_SRCS   := $(filter-out shim/main.c,$(wildcard shim/*.c shim/aa/*.c shim/learn/*.c runtime-spec/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/obj/shim/main.o
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h tests/unit/aa-fixtures/*.h) \
+HDRS       := $(wildcard shim/*.h shim/aa/*.h shim/learn/*.h runtime-spec/*.h tests/unit/*.h tests/unit/aa-fixtures/*.h) \
               $(BUILD)/paths.h
 # every object of this build sees the directories it was built for
 ALL_CFLAGS += -include $(BUILD)/paths.h
