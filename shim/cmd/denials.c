@@ -46,7 +46,7 @@ struct run {
 	long long boot_usec;
 	struct ph_denial_table table;
 	struct ph_json *array;
-	struct ph_audit_gap gap; /* learn/audit_gap.h */
+	struct ph_audit_gap gap; /* shim/audit/audit_gap.h */
 	unsigned long gaps_told;
 };
 
