@@ -180,6 +180,7 @@ static const struct command commands[] = {
     {"check", PH_CMD_CHECK, NULL, true, -1, false},
     {"gc", PH_CMD_GC, NULL, true, -1, false},
     {"denials", PH_CMD_DENIALS, NULL, true, -1, false},
+    {"learn", PH_CMD_LEARN, NULL, true, -1, false},
     {"hook", PH_CMD_HOOK, NULL, true, -1, false},
     {NULL, 0, NULL, false, -1, false},
 };
@@ -678,6 +679,7 @@ bool ph_cli_intercepted(const struct ph_cli *cli)
 	case PH_CMD_CHECK:
 	case PH_CMD_GC:
 	case PH_CMD_DENIALS:
+	case PH_CMD_LEARN:
 	case PH_CMD_HOOK:
 		return !cli->command_help;
 	default:

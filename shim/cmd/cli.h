@@ -58,6 +58,7 @@ enum ph_command {
 	PH_CMD_CHECK,
 	PH_CMD_GC,
 	PH_CMD_DENIALS,
+	PH_CMD_LEARN,
 	PH_CMD_HOOK,
 	PH_CMD_UNKNOWN, /* a word runc may know and phoenix does not: passed through */
 };

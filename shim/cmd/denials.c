@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "aa_names.h"
+#include "audit_gap.h"
 #include "audit_parse.h"
 #include "audit_source.h"
 #include "commands.h"
@@ -45,6 +46,8 @@ struct run {
 	long long boot_usec;
 	struct ph_denial_table table;
 	struct ph_json *array;
+	struct ph_audit_gap gap; /* shim/audit/audit_gap.h */
+	unsigned long gaps_told;
 };
 
 static const char usage[] =
@@ -266,6 +269,18 @@ static int show(struct run *run, const struct ph_audit_record *rec, ph_error_t *
 	return r;
 }
 
+/* Say on stderr, as soon as it is seen, that records may be missing. */
+static void report_gap(struct run *run, const char *line, size_t len)
+{
+	ph_audit_gap_line(&run->gap, line, len);
+	if (run->gap.events == run->gaps_told)
+		return;
+	run->gaps_told = run->gap.events;
+	char text[256];
+	ph_audit_gap_describe(&run->gap, text, sizeof(text));
+	fprintf(stderr, "phoenix: denials: %s\n", text);
+}
+
 static int read_all(struct run *run, struct ph_audit_source *src, ph_error_t *err)
 {
 	for (;;) {
@@ -274,6 +289,7 @@ static int read_all(struct run *run, struct ph_audit_source *src, ph_error_t *er
 		int r = ph_audit_source_next(src, &line, &len, err);
 		if (r <= 0)
 			return r;
+		report_gap(run, line, len);
 		struct ph_audit_record rec;
 		r = ph_audit_parse(line, len, &rec, err);
 		if (r < 0)
@@ -344,6 +360,7 @@ int ph_cmd_denials(struct ph_context *ctx, ph_error_t *err)
 {
 	struct run run;
 	memset(&run, 0, sizeof(run));
+	ph_audit_gap_init(&run.gap);
 	bool help = false;
 	if (parse_args(&ctx->cli, &run.opt, &help, err) < 0)
 		return -1;
