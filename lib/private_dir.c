@@ -38,18 +38,19 @@ static bool owner_outside_userns(int fd, const struct stat *st, char *why, size_
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	/* EROFS: a read-only mount, which no one in the container can write
 	 * either */
-	if (faccessat(AT_FDCWD, self, W_OK, AT_EACCESS) < 0 && (errno == EACCES || errno == EROFS))
+	int rc = faccessat(AT_FDCWD, self, W_OK, AT_EACCESS);
+	int werr = rc < 0 ? errno : 0;
+	if (werr == EACCES || werr == EROFS)
 		return true;
 	snprintf(why, why_len,
 		 " (uid %u is the overflow uid, but the kernel's write check %s: its owner is "
 		 "a uid of this user namespace)",
-		 (unsigned)st->st_uid, errno == 0 ? "passes" : strerror(errno));
+		 (unsigned)st->st_uid, werr == 0 ? "passes" : strerror(werr));
 	return false;
 }
 
 static bool owner_ok(int fd, const struct stat *st, bool final, char *why, size_t why_len)
 {
-	errno = 0;
 	return st->st_uid == 0 || st->st_uid == geteuid() ||
 	       (!final && geteuid() == 0 && owner_outside_userns(fd, st, why, why_len));
 }
