@@ -68,21 +68,6 @@ static const char usage[] =
 
 /* ---- arguments ---------------------------------------------------------------- */
 
-/* `--name value` or `--name=value` at argv[*i]: 1 with *value set, 0 for
- * another word, -1 when the value is missing. */
-static int option_value(const struct ph_cli *cli, int *i, const char *name, const char **value,
-			ph_error_t *err)
-{
-	const char *a = cli->argv[*i];
-	size_t n = strlen(name);
-	if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-		return 0;
-	*value = a[n] == '=' ? a + n + 1 : (*i + 1 < cli->argc ? cli->argv[++*i] : NULL);
-	if (*value == NULL || **value == '\0')
-		return ph_error_make(err, EINVAL, "denials: %s needs a value", name);
-	return 1;
-}
-
 static int parse_args(const struct ph_cli *cli, struct options *o, bool *help, ph_error_t *err)
 {
 	bool options_done = false;
@@ -106,11 +91,13 @@ static int parse_args(const struct ph_cli *cli, struct options *o, bool *help, p
 			o->all = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			*help = true;
-		} else if ((r = option_value(cli, &i, "--source", &o->file, err)) != 0) {
+		} else if ((r = ph_cli_option_value(cli, &i, "denials", "--source", &o->file,
+						    err)) != 0) {
 			if (r < 0)
 				return -1;
 			o->source = ph_source_kind_from_name(o->file);
-		} else if ((r = option_value(cli, &i, "--root", &o->root, err)) != 0) {
+		} else if ((r = ph_cli_option_value(cli, &i, "denials", "--root", &o->root, err)) !=
+			   0) {
 			if (r < 0)
 				return -1;
 		} else {

@@ -69,21 +69,6 @@ static const char usage[] =
     "  --force         replace an existing PROFILE\n"
     "  --allow-gaps    write the profile although records may be missing\n";
 
-/* `--name value` or `--name=value` at argv[*i]: 1 with *value set, 0 for
- * another word, -1 when the value is missing. */
-static int option_value(const struct ph_cli *cli, int *i, const char *name, const char **value,
-			ph_error_t *err)
-{
-	const char *a = cli->argv[*i];
-	size_t n = strlen(name);
-	if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-		return 0;
-	*value = a[n] == '=' ? a + n + 1 : (*i + 1 < cli->argc ? cli->argv[++*i] : NULL);
-	if (*value == NULL || **value == '\0')
-		return ph_error_make(err, EINVAL, "learn: %s needs a value", name);
-	return 1;
-}
-
 static int positional(struct options *o, const char *a, ph_error_t *err)
 {
 	if (o->id == NULL)
@@ -115,12 +100,15 @@ static int parse_args(const struct ph_cli *cli, struct options *o, bool *help, p
 			o->allow_gaps = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			*help = true;
-		} else if ((r = option_value(cli, &i, "--source", &o->file, err)) != 0) {
+		} else if ((r = ph_cli_option_value(cli, &i, "learn", "--source", &o->file, err)) !=
+			   0) {
 			if (r < 0)
 				return -1;
 			o->source = ph_source_kind_from_name(o->file);
-		} else if ((r = option_value(cli, &i, "--root", &o->root, err)) != 0 ||
-			   (r = option_value(cli, &i, "--base", &o->base, err)) != 0) {
+		} else if ((r = ph_cli_option_value(cli, &i, "learn", "--root", &o->root, err)) !=
+			       0 ||
+			   (r = ph_cli_option_value(cli, &i, "learn", "--base", &o->base, err)) !=
+			       0) {
 			if (r < 0)
 				return -1;
 		} else {
