@@ -354,18 +354,6 @@ static int print_diff(const char *a_name, char *a_text, const char *b_name, cons
 
 /* ---- the command ------------------------------------------------------------------ */
 
-static const char *profile_dir_of(const struct ph_config *conf, const char *name)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", conf->local_profiles_dir, name);
-	if (access(path, R_OK) == 0)
-		return conf->local_profiles_dir;
-	snprintf(path, sizeof(path), "%s/%s", conf->profiles_dir, name);
-	if (access(path, R_OK) == 0)
-		return conf->profiles_dir;
-	return NULL;
-}
-
 /* The profile's include names the bounds by absolute path (the operator's
  * profiles directory has no abstractions of phoenix's): the path must be
  * one the parser reads as one word inside quotes. */
@@ -416,7 +404,7 @@ static int show(struct ph_context *ctx, struct run *run, const char *text, const
 {
 	const struct ph_config *conf = &ctx->config;
 	const char *base = run->opt.base ? run->opt.base : conf->default_profile;
-	const char *dir = profile_dir_of(conf, base);
+	const char *dir = ph_config_profile_dir(conf, base);
 	cleanup_free char *base_text = NULL;
 	cleanup_free char *base_path = NULL;
 	size_t len;

@@ -187,19 +187,6 @@ void ph_confine_release(struct ph_confinement *c)
 	c->lockfd = c->state_dirfd = -1;
 }
 
-/* The profile file: the operator's directory first, then phoenix's own. */
-static const char *profile_dir_for(const struct ph_config *conf, const char *name)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", conf->local_profiles_dir, name);
-	if (access(path, R_OK) == 0)
-		return conf->local_profiles_dir;
-	snprintf(path, sizeof(path), "%s/%s", conf->profiles_dir, name);
-	if (access(path, R_OK) == 0)
-		return conf->profiles_dir;
-	return NULL;
-}
-
 /* Inside a user namespace (an unprivileged LXC container) the
  * per-namespace .replace files are root-owned 0640 and refused by plain
  * file permissions, while the top-level .replace (0666) acts on the
@@ -214,7 +201,7 @@ static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const 
 			bool toplevel, bool complain, ph_error_t *err)
 {
 	const struct ph_config *conf = &ctx->config;
-	const char *dir = profile_dir_for(conf, name);
+	const char *dir = ph_config_profile_dir(conf, name);
 	if (dir == NULL)
 		return ph_error_make(err, ENOENT,
 				     "profile `%s` not found in %s or %s (put the profile file, "
