@@ -19,6 +19,7 @@
 #include "init_pid.h"
 #include "json.h"
 #include "log.h"
+#include "reap.h"
 #include "timing.h"
 
 int ph_validate_id(const char *id, ph_error_t *err)
@@ -321,36 +322,17 @@ int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 		return 0;
 	if (check_owner(c, err) < 0)
 		return -1;
-	/* rmdir succeeds while tasks still run in the namespace and sends
-	 * them to its unconfined (6.1 policy_ns.c/__aa_remove_ns): never do
-	 * that.  Tasks of a container just killed may take a moment to go. */
-	for (int attempt = 0;; attempt++) {
-		bool busy = false;
-		if (ph_aa_ns_has_tasks(&c->env, c->ns, &busy, err) < 0)
-			return -1;
-		if (!busy)
-			break;
-		if (attempt == 50)
-			return ph_error_make(err, EBUSY,
-					     "policy namespace `%s` still has tasks: left in place "
-					     "(`phoenix gc` removes it once they are gone)",
-					     c->ns);
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	ph_error_t rerr = NULL;
-	if (ph_aa_ns_remove(&c->env, c->ns, &rerr) < 0) {
-		if (!use_toplevel(c, rerr)) {
-			ph_error_move(err, &rerr);
-			return ph_error_wrap(err, "remove policy namespace `%s`", c->ns);
-		}
-		ph_error_free(&rerr);
-		if (ph_aa_ns_remove_via_toplevel(&c->env, c->ns, err) < 0)
-			return ph_error_wrap(err, "remove policy namespace `%s`", c->ns);
-	}
-	c->ns_created = false;
-	if (c->state_dirfd >= 0 && ph_state_remove(c->state_dirfd, c->ns, err) < 0)
+	struct ph_reap r = {
+	    .env = &c->env, .ns = c->ns, .state_dirfd = c->state_dirfd, .wait_ms = PH_REAP_WAIT_MS};
+	bool busy = false;
+	if (ph_reap(&r, &busy, err) < 0)
 		return -1;
+	if (busy)
+		return ph_error_make(err, EBUSY,
+				     "policy namespace `%s` still has tasks: left in place "
+				     "(`phoenix gc` removes it once they are gone)",
+				     c->ns);
+	c->ns_created = false;
 	ph_timing_mark("reap");
 	ph_debug("namespace %s removed", c->ns);
 	return 0;
