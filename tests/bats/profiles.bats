@@ -689,6 +689,12 @@ mount allow / - - ro,remount,bind
 mount allow /run/docker/netns/0123 / - bind
 pivot_root allow /var/lib/docker/overlay2/0123/merged/ /var/lib/docker/overlay2/0123/merged/
 umount allow /var/lib/docker/overlay2/0123/merged/
+# containerd's client (ctr run): the image read-only onto the directory
+# it just made, in $TMPDIR (containerd's own in its root)
+mount allow /tmp/containerd-mount3716516864/ overlay overlay ro
+mount allow /var/lib/containerd/tmpmounts/containerd-mount1/ overlay overlay ro
+mount deny /tmp/containerd-x/ overlay overlay ro
+mount deny /tmp/ overlay overlay ro
 # the container's own init
 mount allow /proc/ proc proc nosuid,nodev,noexec
 mount allow /sys/ sysfs sysfs nosuid,nodev,noexec
