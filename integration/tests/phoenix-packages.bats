@@ -226,13 +226,23 @@ ctr_label() {
 	assert_success
 	run docker_in 951 run --rm --runtime runc --network none phx-built-legacy cat /label
 	assert_output "phoenix-default (enforce)"
-	# BuildKit runs RUN steps with its own runc (moby's builder-next
-	# executor: "runc" from PATH, no setting), under dockerd's
-	# docker-default in ct-951: bounded by the host profile, not phoenix's
+	# BuildKit runs RUN steps with its own runc (Docker 20.10's moby
+	# builder/builder-next/executor_unix.go: "runc" from PATH, no
+	# setting), under dockerd's docker-default in ct-951: bounded by the
+	# host profile, not phoenix's
 	run in_ct 951 env DOCKER_BUILDKIT=1 "$SCENE_DOCKER" build --network none -t phx-built-bk /root/build
 	assert_success
 	run docker_in 951 run --rm --runtime runc --network none phx-built-bk cat /label
 	assert_output "docker-default (enforce)"
+	# and phoenix-engine-setup, reading this dockerd's version, said so
+	# and wrote no BuildKit drop-in (DOCKER_BUILDKIT_RUNC_COMMAND is read
+	# from Docker 25 on)
+	run in_ct 951 dockerd --version
+	assert_output --regexp '^Docker version 20\.10\.'
+	run cat "$BATS_FILE_TMPDIR/engine-setup.log"
+	assert_line --partial "Docker 20 runs BuildKit's RUN steps (docker build) with runc from dockerd's PATH, not phoenix"
+	run in_ct 951 test -e /etc/systemd/system/docker.service.d/50-phoenix-buildkit.conf
+	assert_failure
 }
 
 @test "upgrade with the nested container running: label unchanged, record kept, host profile reloaded" {
@@ -257,7 +267,7 @@ ctr_label() {
 }
 
 @test "remove with the nested container running: label unchanged, record kept; reinstalled, docker rm reaps the namespace" {
-	local cid ns before
+	local cid ns before pid
 	cid=$(cat "$BATS_FILE_TMPDIR/cid")
 	ns=$(cat "$BATS_FILE_TMPDIR/ns")
 	before=$(nested_label)
@@ -276,11 +286,23 @@ ctr_label() {
 	[ -d "$AAFS/policy/namespaces/ct-951/namespaces/$ns" ]
 	assert_equal "$(nested_label)" "$before"
 	in_ct 951 test -f "/run/phoenix/$ns.json"
-	run docker_in 951 exec "$cid" cat /label
+	# the container itself runs on, its file read through its root (an
+	# exec cannot work now: the engine runs /usr/bin/phoenix for it)
+	pid=$(docker_in 951 inspect -f '{{.State.Pid}}' "$cid")
+	[[ $pid =~ ^[1-9][0-9]*$ ]]
+	run in_ct 951 cat "/proc/$pid/root/label"
 	assert_output "phoenix-default (enforce)"
-	# back again: phoenix delete (docker rm) finds the record and reaps
+	run docker_in 951 exec "$cid" true
+	assert_failure
+	assert_output --partial '/usr/bin/phoenix: no such file or directory'
+	# back again: the reinstalled phoenix execs into it in its namespace,
+	# and phoenix delete (docker rm) finds the record and reaps
 	run apt_ct install ./phoenix-up.deb
 	assert_success
+	run docker_in 951 exec "$cid" cat /proc/self/attr/current
+	assert_output "phoenix-default (enforce)"
+	run nested_label
+	assert_output "$before"
 	run docker_in 951 rm -f "$cid"
 	assert_success
 	[ ! -e "$AAFS/policy/namespaces/ct-951/namespaces/$ns" ]
