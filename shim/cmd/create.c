@@ -27,38 +27,6 @@
 #include "spec.h"
 #include "timing.h"
 
-struct create_child {
-	struct ph_confinement *confinement;
-	int bundle_fd;
-	const char *bundle_path;
-};
-
-/* In the runtime's child, right before execve (system calls only): the bundle
- * the runtime is about to read must still be the directory phoenix
- * rewrote; then the AppArmor writes. */
-#define STEP_BUNDLE_REPLACED 100
-
-static int before_runtime(void *data, int *errnum)
-{
-	struct create_child *cc = data;
-	struct stat a, b;
-	if (fstat(cc->bundle_fd, &a) < 0 || stat(cc->bundle_path, &b) < 0 || a.st_dev != b.st_dev ||
-	    a.st_ino != b.st_ino) {
-		*errnum = ESTALE;
-		return STEP_BUNDLE_REPLACED;
-	}
-	return ph_confine_enter_apply(cc->confinement, errnum);
-}
-
-static int explain_before_runtime(void *data, int step, int errnum, ph_error_t *err)
-{
-	struct create_child *cc = data;
-	if (step == STEP_BUNDLE_REPLACED)
-		return ph_error_make(err, errnum, "bundle `%s` was replaced during create",
-				     cc->bundle_path);
-	return ph_confine_enter_explain(cc->confinement, step, errnum, err);
-}
-
 static int annotation(const struct ph_config *conf, struct ph_spec *spec, const char *key,
 		      const char **value, ph_error_t *err)
 {
@@ -298,10 +266,10 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	if (ph_confine_enter_prepare(&c, err) < 0)
 		goto fail;
 	ph_timing_mark("plan");
-	struct create_child cc = {&c, bundle_fd, bundle};
-	struct ph_before_exec before = {before_runtime, explain_before_runtime, &cc};
+	/* the runtime must read the bundle phoenix rewrote */
+	ph_child_plan_bundle(&c.child, bundle_fd, bundle);
 	int rstatus = 0;
-	if (ph_runtime_run(&ctx->runtime, runtime_args, &before, &rstatus, err) < 0)
+	if (ph_runtime_run(&ctx->runtime, runtime_args, &c.child, &rstatus, err) < 0)
 		goto fail;
 	ph_timing_mark("runtime");
 	if (rstatus != 0) {

@@ -394,9 +394,8 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	if (ph_confine_enter_prepare(&c, err) < 0)
 		goto fail;
 	ph_timing_mark("plan");
-	struct ph_before_exec before = {ph_confine_enter_apply, ph_confine_enter_explain, &c};
 	int rstatus = 0;
-	if (ph_runtime_run(&ctx->runtime, h.argv, &before, &rstatus, err) < 0)
+	if (ph_runtime_run(&ctx->runtime, h.argv, &c.child, &rstatus, err) < 0)
 		goto fail;
 	ph_timing_mark("runtime");
 	if (rstatus == 0 && verify_exec_pid(ctx, &c, &st, cli->pid_file, err) < 0)

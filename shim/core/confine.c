@@ -265,40 +265,24 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 
 int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err)
 {
-	ph_aa_onexec_init(&c->onexec);
+	ph_child_plan_init(&c->child);
 	if (c->apparmor_off)
 		return 0;
-	if (ph_aa_onexec_plan_probed(&c->env, &c->probe, c->target, c->stack, &c->onexec, err) < 0)
+	c->child.ns = c->ns;
+	struct ph_aa_onexec *w = &c->child.onexec;
+	if (ph_aa_onexec_plan_probed(&c->env, &c->probe, c->target, c->stack, w, err) < 0)
 		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
-	ph_debug("container %s: transition `%s` through %s%s%s", c->id, c->onexec.cmd,
-		 ph_aa_onexec_interface(&c->onexec), c->probe.lsm.why_not ? ": " : "",
+	ph_debug("container %s: transition `%s` through %s%s%s", c->id, w->cmd,
+		 ph_aa_onexec_interface(w), c->probe.lsm.why_not ? ": " : "",
 		 c->probe.lsm.why_not ? c->probe.lsm.why_not : "");
 	return 0;
-}
-
-int ph_confine_enter_apply(void *confinement, int *errnum)
-{
-	const struct ph_confinement *c = confinement;
-	return (int)ph_aa_onexec_apply(&c->onexec, errnum);
-}
-
-int ph_confine_enter_explain(void *confinement, int step, int errnum, ph_error_t *err)
-{
-	const struct ph_confinement *c = confinement;
-	ph_aa_onexec_explain(&c->onexec, (enum ph_aa_onexec_step)step, errnum, err);
-	if (step == PH_AA_ONEXEC_EXEC_OPEN || step == PH_AA_ONEXEC_EXEC_WRITE ||
-	    step == PH_AA_ONEXEC_EXEC_SYSCALL)
-		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
-	return -1;
 }
 
 int ph_confine_enter(struct ph_confinement *c, ph_error_t *err)
 {
 	if (ph_confine_enter_prepare(c, err) < 0)
 		return -1;
-	int errnum = 0;
-	int step = ph_confine_enter_apply(c, &errnum);
-	return step == 0 ? 0 : ph_confine_enter_explain(c, step, errnum, err);
+	return ph_child_plan_apply_now(&c->child, err);
 }
 
 /* The namespace is this container's, not that of another id whose

@@ -4,8 +4,8 @@
  *   ph_confine_prepare   probe the kernel, pick the transition for this
  *                        caller, name the namespace, take the lock
  *   ph_confine_setup     create the namespace and load the profile
- *   ph_confine_enter     (in the process about to execve the runtime)
- *                        set the display LSM and write the transition
+ *   ph_confine_enter_prepare  plan what the runtime's child does before
+ *                        its execve (child_plan.h): display LSM, transition
  *   ph_confine_reap      remove the namespace and phoenix's record
  *   ph_confine_verify    read a container process's label and compare it
  *                        with the one planned
@@ -17,8 +17,8 @@
 #include <sys/types.h>
 
 #include "aa_env.h"
-#include "aa_onexec.h"
 #include "aa_probe.h"
+#include "child_plan.h"
 #include "commands.h"
 #include "error.h"
 #include "profile_choice.h"
@@ -44,7 +44,7 @@ struct ph_confinement {
 	int lockfd;
 	bool ns_created; /* created by this command: removed again on failure */
 	bool toplevel;	 /* policy goes through the top-level .replace (user namespace) */
-	struct ph_aa_onexec onexec; /* the writes before the runtime's execve */
+	struct ph_child_plan child; /* what the runtime's child does before its execve */
 };
 
 /* Probe, decide the transition, name the namespace, open the state dir and
@@ -62,17 +62,12 @@ void ph_confine_release(struct ph_confinement *c);
 int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 		     const struct ph_profile_choice *choice, ph_error_t *err);
 
-/* The pending exec label is per thread and survives only until the next
- * execve: it is written by the runtime's child right before its execve.
- * ph_confine_enter_prepare builds the writes (display LSM, transition) in
- * phoenix; ph_confine_enter_apply makes them in the runtime's child (system
- * calls only: a step > 0 and *errnum on failure) and
- * ph_confine_enter_explain turns a failed step into the error. */
+/* Plan the writes the runtime's child makes right before its execve
+ * (display LSM, transition) into c->child, for ph_runtime_run; an empty
+ * plan when AppArmor is off. */
 int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err);
-int ph_confine_enter_apply(void *confinement, int *errnum);
-int ph_confine_enter_explain(void *confinement, int step, int errnum, ph_error_t *err);
 
-/* All three in the calling thread, for a runtime phoenix execs itself. */
+/* Plan and apply in the calling thread, for a runtime phoenix execs itself. */
 int ph_confine_enter(struct ph_confinement *c, ph_error_t *err);
 
 /* Remove the namespace (only when no task still runs in it) and the
