@@ -173,7 +173,7 @@ static int verify_started(struct ph_context *ctx, struct ph_confinement *c,
 		return -1;
 	if (pid > 0)
 		return ph_confine_verify_pid(c, pid, choice->name, choice->complain, err);
-	if (ph_runtime_container_pid(ctx, c->id, &pid, &exists, err) < 0)
+	if (ph_runtime_container_pid(&ctx->runtime, c->root, c->id, &pid, &exists, err) < 0)
 		return -1;
 	if (!exists || pid <= 0)
 		return 0; /* already gone: nothing ran unconfined for long */
@@ -213,7 +213,8 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	if (harden(ctx, spec, &caps_annotation, err) < 0)
 		goto fail;
 	ph_timing_mark("choose");
-	if (ph_confine_prepare(ctx, cli->id, true, &c, err) < 0)
+	const char *root = ph_cli_effective_root(cli, ctx->runtime.path);
+	if (ph_confine_prepare(&ctx->config, &ctx->runtime, root, cli->id, true, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
 		/* no AppArmor, by the operator's choice: the capability and
@@ -235,7 +236,8 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 		ph_container_state_release(&old);
 		pid_t pid;
 		bool exists = false;
-		if (ph_runtime_container_pid(ctx, cli->id, &pid, &exists, err) < 0)
+		if (ph_runtime_container_pid(&ctx->runtime, c.root, cli->id, &pid, &exists, err) <
+		    0)
 			goto fail;
 		if (exists) {
 			ph_error_make(err, EEXIST, "container `%s` already exists", cli->id);
@@ -251,7 +253,7 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 		goto fail;
 	recorded = true;
 	ph_timing_mark("record");
-	if (ph_confine_setup(ctx, &c, &choice, err) < 0)
+	if (ph_confine_setup(&c, &choice, err) < 0)
 		goto fail;
 	if (ph_spec_set_apparmor_profile(spec, choice.name, err) < 0)
 		goto fail;

@@ -19,7 +19,8 @@ int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err)
 		return ph_error_wrap(err, "delete");
 	struct ph_confinement c;
 	int status = -1;
-	if (ph_confine_prepare(ctx, cli->id, false, &c, err) < 0)
+	const char *root = ph_cli_effective_root(cli, ctx->runtime.path);
+	if (ph_confine_prepare(&ctx->config, &ctx->runtime, root, cli->id, false, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
 		ph_confine_release(&c);
@@ -33,7 +34,8 @@ int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err)
 		/* reap only what the runtime no longer knows */
 		pid_t pid;
 		bool exists = true;
-		if (ph_runtime_container_pid(ctx, cli->id, &pid, &exists, err) < 0)
+		if (ph_runtime_container_pid(&ctx->runtime, c.root, cli->id, &pid, &exists, err) <
+		    0)
 			goto fail;
 		if (exists) {
 			status = rstatus;

@@ -355,7 +355,8 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 		    ph_spec_get_apparmor_profile(proc, &requested, err) < 0)
 			goto fail;
 	}
-	if (ph_confine_prepare(ctx, cli->id, true, &c, err) < 0)
+	const char *root = ph_cli_effective_root(cli, ctx->runtime.path);
+	if (ph_confine_prepare(&ctx->config, &ctx->runtime, root, cli->id, true, &c, err) < 0)
 		goto fail;
 	if (c.apparmor_off) {
 		exec_without_apparmor(ctx, &c, proc, err);

@@ -41,7 +41,8 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	struct ph_confinement c;
 	struct ph_container_state st = {0};
 	int status = -1;
-	if (ph_confine_prepare(ctx, cli->id, false, &c, err) < 0)
+	const char *root = ph_cli_effective_root(cli, ctx->runtime.path);
+	if (ph_confine_prepare(&ctx->config, &ctx->runtime, root, cli->id, false, &c, err) < 0)
 		goto fail;
 	bool found = false;
 	if (!c.apparmor_off &&
@@ -65,7 +66,8 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	bool exists = false;
 	if (recorded_init(&c, &st, &pid)) {
 		exists = true;
-	} else if (ph_runtime_container_pid(ctx, cli->id, &pid, &exists, err) < 0) {
+	} else if (ph_runtime_container_pid(&ctx->runtime, c.root, cli->id, &pid, &exists, err) <
+		   0) {
 		goto fail;
 	}
 	if (exists && pid > 0 &&

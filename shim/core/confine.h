@@ -19,9 +19,10 @@
 #include "aa_env.h"
 #include "aa_probe.h"
 #include "child_plan.h"
-#include "commands.h"
+#include "config.h"
 #include "error.h"
 #include "profile_choice.h"
+#include "runtime.h"
 #include "state.h"
 
 /* Container ids: runc's rule ([A-Za-z0-9_+.-]+, not "." or "..") with a
@@ -37,6 +38,7 @@ struct ph_confinement {
 	char ns[256];
 	char target[300]; /* ":<ns>:unconfined", the label written before exec */
 	bool stack;	  /* write `stack` instead of `exec` */
+	const struct ph_config *conf;
 	const char *root; /* the runtime's state root (scope of the names) */
 	const char *id;
 	const char *runtime_path; /* tells the runtime's init from the container's program */
@@ -52,15 +54,18 @@ struct ph_confinement {
  * it, sets c->apparmor_off (after a loud warning) and returns 0.  Commands
  * that only clean up or observe (delete, start) pass `confining` false:
  * without AppArmor they have nothing to do and just hand over; they probe
- * only what they need (ph_aa_probe_basic) and choose no transition. */
-int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
-		       struct ph_confinement *c, ph_error_t *err);
+ * only what they need (ph_aa_probe_basic) and choose no transition.
+ * `root` is the runtime's state root the container's names are scoped by
+ * (the caller's --root or the runtime's default); `conf`, `rt` and the
+ * strings must outlive c. */
+int ph_confine_prepare(const struct ph_config *conf, const struct ph_runtime *rt, const char *root,
+		       const char *id, bool confining, struct ph_confinement *c, ph_error_t *err);
 void ph_confine_release(struct ph_confinement *c);
 
 /* Create the namespace (a leftover one with no tasks is replaced) and load
  * the chosen profile into it. */
-int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
-		     const struct ph_profile_choice *choice, ph_error_t *err);
+int ph_confine_setup(struct ph_confinement *c, const struct ph_profile_choice *choice,
+		     ph_error_t *err);
 
 /* Plan the writes the runtime's child makes right before its execve
  * (display LSM, transition) into c->child, for ph_runtime_run; an empty
@@ -82,10 +87,5 @@ bool ph_label_matches(const char *label, const char *mode, const char *ns, const
 /* Read the label of `pid` and fail (killing nothing) when it does not match. */
 int ph_confine_verify_pid(struct ph_confinement *c, pid_t pid, const char *profile, bool complain,
 			  ph_error_t *err);
-
-/* Ask the runtime for the container's init pid (`state`); 0 when the
- * runtime does not know the container. */
-int ph_runtime_container_pid(struct ph_context *ctx, const char *id, pid_t *pid, bool *exists,
-			     ph_error_t *err);
 
 #endif

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "json.h"
+
 extern char **environ;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -334,5 +336,31 @@ int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **o
 		buf[*len] = '\0';
 	*out = buf;
 	*status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	return 0;
+}
+
+int ph_runtime_container_pid(const struct ph_runtime *rt, const char *root, const char *id,
+			     pid_t *pid, bool *exists, ph_error_t *err)
+{
+	char *argv[] = {rt->path,	 (char *)"--root", (char *)root,
+			(char *)"state", (char *)id,	   NULL};
+	cleanup_free char *out = NULL;
+	size_t len = 0;
+	int status = 0;
+	*pid = 0;
+	*exists = false;
+	if (ph_runtime_capture(rt, argv, &out, &len, &status, err) < 0)
+		return ph_error_wrap(err, "%s state %s", rt->name, id);
+	if (status != 0 || out == NULL)
+		return 0;
+	cleanup_json struct ph_json *doc = NULL;
+	if (ph_json_parse(out, len, "runtime state", &doc, err) < 0)
+		return -1;
+	uint64_t v = 0;
+	int r = ph_json_get_uint64(doc, "pid", &v, err);
+	if (r < 0)
+		return -1;
+	*exists = true;
+	*pid = (pid_t)v;
 	return 0;
 }

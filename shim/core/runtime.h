@@ -40,4 +40,10 @@ int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_chi
 int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **out, size_t *len,
 		       int *status, ph_error_t *err);
 
+/* Ask the runtime for the init pid of container `id` of the state root
+ * `root` (`<runtime> --root <root> state <id>`); *exists false and *pid 0
+ * when the runtime does not know the container. */
+int ph_runtime_container_pid(const struct ph_runtime *rt, const char *root, const char *id,
+			     pid_t *pid, bool *exists, ph_error_t *err);
+
 #endif
