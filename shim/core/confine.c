@@ -186,6 +186,28 @@ void ph_confine_release(struct ph_confinement *c)
 	c->lockfd = c->state_dirfd = -1;
 }
 
+void ph_confine_rollbackp(struct ph_confinement **guard)
+{
+	struct ph_confinement *c = *guard;
+	if (c == NULL || !(c->ns_created || c->recorded))
+		return;
+	ph_error_t rerr = NULL;
+	if (ph_confine_reap(c, &rerr) < 0) {
+		ph_warn("after failure: %s", rerr->msg);
+		ph_error_free(&rerr);
+	}
+}
+
+int ph_confine_save_record(struct ph_confinement *c, const struct ph_container_state *record,
+			   ph_error_t *err)
+{
+	if (ph_state_save(c->state_dirfd, record, err) < 0)
+		return -1;
+	c->recorded = true;
+	ph_timing_mark("record");
+	return 0;
+}
+
 /* Inside a user namespace (an unprivileged LXC container) the
  * per-namespace .replace files are root-owned 0640 and refused by plain
  * file permissions, while the top-level .replace (0666) acts on the
@@ -287,14 +309,12 @@ int ph_confine_enter(struct ph_confinement *c, ph_error_t *err)
  * namespace name is the same (state.h): never reap another's. */
 static int check_owner(struct ph_confinement *c, ph_error_t *err)
 {
-	struct ph_container_state st;
+	cleanup_state struct ph_container_state st = {0};
 	bool found = false;
 	if (c->state_dirfd < 0)
 		return 0;
 	if (ph_state_load_of(c->state_dirfd, c->ns, c->id, c->root, &st, &found, err) < 0)
 		return ph_error_wrap(err, "namespace `%s` left in place", c->ns);
-	if (found)
-		ph_container_state_release(&st);
 	return 0;
 }
 
@@ -314,7 +334,7 @@ int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 				     "policy namespace `%s` still has tasks: left in place "
 				     "(`phoenix gc` removes it once they are gone)",
 				     c->ns);
-	c->ns_created = false;
+	c->ns_created = c->recorded = false;
 	ph_timing_mark("reap");
 	ph_debug("namespace %s removed", c->ns);
 	return 0;

@@ -45,6 +45,7 @@ struct ph_confinement {
 	int state_dirfd;
 	int lockfd;
 	bool ns_created; /* created by this command: removed again on failure */
+	bool recorded;	 /* its record saved by this command: removed again on failure */
 	bool toplevel;	 /* policy goes through the top-level .replace (user namespace) */
 	struct ph_child_plan child; /* what the runtime's child does before its execve */
 };
@@ -61,6 +62,30 @@ struct ph_confinement {
 int ph_confine_prepare(const struct ph_config *conf, const struct ph_runtime *rt, const char *root,
 		       const char *id, bool confining, struct ph_confinement *c, ph_error_t *err);
 void ph_confine_release(struct ph_confinement *c);
+
+/* A confinement ph_confine_release may be called on before it was
+ * prepared, and its cleanup attribute. */
+#define PH_CONFINEMENT_INIT                                                                        \
+	{                                                                                          \
+		.state_dirfd = -1, .lockfd = -1                                                    \
+	}
+#define cleanup_confinement __attribute__((cleanup(ph_confine_release)))
+
+/* The rollback guard of a command that makes a confinement (create, run,
+ * restore; crun's cleanup_container): a pointer to it, declared after it,
+ *     cleanup_rollback struct ph_confinement *undo = &c;
+ * reaps, when the scope is left, what the command made (the namespace,
+ * the record: ph_confine_reap), unless ph_disarm(undo) was called because
+ * the container is to stay.  A failed reap is logged as a warning: the
+ * command's own error is the one reported. */
+void ph_confine_rollbackp(struct ph_confinement **guard);
+#define cleanup_rollback __attribute__((cleanup(ph_confine_rollbackp)))
+
+/* Save the container's record under its lock, before the namespace is
+ * made, so that `phoenix gc` finds every namespace phoenix made, even when
+ * it is killed right after mkdir; marks c->recorded. */
+int ph_confine_save_record(struct ph_confinement *c, const struct ph_container_state *record,
+			   ph_error_t *err);
 
 /* Create the namespace (a leftover one with no tasks is replaced) and load
  * the chosen profile into it. */

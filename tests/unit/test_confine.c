@@ -1,7 +1,9 @@
 /* Pure parts of confinement: ids, profile choice, label matching; the
- * label check of a running process, and the plan for the runtime's child
- * (its apply and its explanations), on a simulated tree. */
+ * label check of a running process, the plan for the runtime's child (its
+ * apply and its explanations), and the rollback guard of create, on a
+ * simulated tree. */
 #include "aa-fixtures/sim.h"
+#include "aa_names.h"
 #include "confine.h"
 #include "config.h"
 #include "profile_choice.h"
@@ -316,6 +318,98 @@ static void child_plan(void)
 	sim_cleanup(&s);
 }
 
+/* What create does up to the runtime, on the simulated tree: the record,
+ * then the namespace (an unconfined choice loads nothing), then a step
+ * that fails when `fail_at` says so. */
+enum midway { FAIL_AFTER_RECORD, FAIL_AFTER_NAMESPACE, SUCCEED };
+
+static int create_midway(struct ph_confinement *c, enum midway fail_at, ph_error_t *err)
+{
+	cleanup_rollback struct ph_confinement *undo = c;
+	struct ph_profile_choice unconfined = {(char *)"unconfined", true, false};
+	struct ph_container_state record = {
+	    .id = (char *)c->id,
+	    .root = (char *)c->root,
+	    .ns = c->ns,
+	    .profile = unconfined.name,
+	    .transition = (char *)"exec",
+	};
+	if (ph_confine_save_record(c, &record, err) < 0)
+		return -1;
+	if (fail_at == FAIL_AFTER_RECORD)
+		return ph_error_make(err, EIO, "injected after the record");
+	if (ph_confine_setup(c, &unconfined, err) < 0)
+		return -1;
+	if (fail_at == FAIL_AFTER_NAMESPACE)
+		return ph_error_make(err, EIO, "injected after the namespace");
+	ph_disarm(undo);
+	return 0;
+}
+
+static void rollback(void)
+{
+	struct sim s;
+	ph_error_t err = NULL;
+	char ns_dir[PATH_MAX], record[PATH_MAX], state[PATH_MAX];
+	sim_init(&s);
+	sim_apparmor(&s, "unconfined", 0, false, "root");
+	sim_path(&s, state, "state");
+
+	for (int i = FAIL_AFTER_RECORD; i <= SUCCEED; i++) {
+		struct ph_confinement c = PH_CONFINEMENT_INIT;
+		plan_confinement(&s, &c);
+		c.root = "/run/runc";
+		CHECK(ph_aa_ns_name(c.root, c.id, c.ns, sizeof(c.ns), &err) == 0);
+		snprintf(ns_dir, sizeof(ns_dir), "sec/apparmor/policy/namespaces/%s", c.ns);
+		snprintf(record, sizeof(record), "state/%s.json", c.ns);
+		CHECK(ph_state_open(state, &c.state_dirfd, &err) == 0);
+		CHECK(ph_state_lock(c.state_dirfd, c.ns, &c.lockfd, &err) == 0);
+
+		int r = create_midway(&c, (enum midway)i, &err);
+		if (i == SUCCEED) {
+			/* disarmed: the container stays */
+			CHECK(r == 0 && err == NULL);
+			CHECK(sim_exists(&s, ns_dir) && sim_exists(&s, record));
+			CHECK(c.ns_created && c.recorded);
+			/* reaped by delete later, as here */
+			CHECK(ph_confine_reap(&c, &err) == 0);
+		} else {
+			CHECK(r < 0 && err != NULL && err->status == EIO);
+			CHECK_ERR(err, "injected after the");
+			ph_error_free(&err);
+			CHECK(!c.ns_created && !c.recorded);
+		}
+		/* nothing left behind, either way */
+		CHECK(!sim_exists(&s, ns_dir));
+		CHECK(!sim_exists(&s, record));
+		ph_confine_release(&c);
+	}
+
+	/* a namespace whose tasks still run is not taken from them by the
+	 * rollback: it stays, with its record, for gc */
+	{
+		struct ph_confinement c = PH_CONFINEMENT_INIT;
+		plan_confinement(&s, &c);
+		c.root = "/run/runc";
+		CHECK(ph_aa_ns_name(c.root, c.id, c.ns, sizeof(c.ns), &err) == 0);
+		snprintf(ns_dir, sizeof(ns_dir), "sec/apparmor/policy/namespaces/%s", c.ns);
+		snprintf(record, sizeof(record), "state/%s.json", c.ns);
+		CHECK(ph_state_open(state, &c.state_dirfd, &err) == 0);
+		CHECK(ph_state_lock(c.state_dirfd, c.ns, &c.lockfd, &err) == 0);
+		char task[PATH_MAX];
+		snprintf(task, sizeof(task), ":%s:unconfined\n", c.ns);
+		sim_write(&s, "proc/77/attr/apparmor/current", task);
+		CHECK(create_midway(&c, FAIL_AFTER_NAMESPACE, &err) < 0);
+		ph_error_free(&err);
+		CHECK(sim_exists(&s, ns_dir) && sim_exists(&s, record));
+		sim_remove_tree(&s, "proc/77");
+		CHECK(ph_confine_reap(&c, &err) == 0);
+		CHECK(!sim_exists(&s, ns_dir) && !sim_exists(&s, record));
+		ph_confine_release(&c);
+	}
+	sim_cleanup(&s);
+}
+
 int main(void)
 {
 	ids();
@@ -323,5 +417,6 @@ int main(void)
 	labels();
 	verify();
 	child_plan();
+	rollback();
 	T_DONE();
 }
