@@ -19,3 +19,12 @@ void ph_cleanup_closep(int *fd)
 		errno = saved;
 	}
 }
+
+void ph_cleanup_closedirp(DIR **d)
+{
+	if (*d != NULL) {
+		int saved = errno;
+		closedir(*d);
+		errno = saved;
+	}
+}

@@ -14,10 +14,14 @@
 #ifndef PHOENIX_CLEANUP_H
 #define PHOENIX_CLEANUP_H
 
+#include <dirent.h>
+
 void ph_cleanup_freep(void *p);	 /* free(*(void **)p) */
 void ph_cleanup_closep(int *fd); /* close(*fd) when >= 0, errno kept */
 #define cleanup_free __attribute__((cleanup(ph_cleanup_freep)))
 #define cleanup_close __attribute__((cleanup(ph_cleanup_closep)))
+void ph_cleanup_closedirp(DIR **d); /* closedir(*d) when not NULL, errno kept */
+#define cleanup_dir __attribute__((cleanup(ph_cleanup_closedirp)))
 
 /* Take a pointer out of a cleanup variable (LXC's move_ptr): the variable
  * is left NULL, so its cleanup does nothing, and the value is returned. */
