@@ -50,14 +50,13 @@ static int check_request(struct ph_context *ctx, const struct ph_container_state
 {
 	if (requested == NULL || strcmp(requested, st->profile) == 0)
 		return 0;
-	struct ph_profile_choice choice;
+	cleanup_choice struct ph_profile_choice choice = {0};
 	if (ph_profile_choose(&ctx->config, requested, NULL, false, &choice, err) < 0)
 		return ph_error_wrap(err, "%s", what);
 	bool same = strcmp(choice.name, st->profile) == 0 ||
 		    (ph_profile_is_default_alias(requested) &&
 		     (strcmp(st->profile, ctx->config.default_profile) == 0 ||
 		      strcmp(st->profile, ctx->config.gpu_profile) == 0));
-	ph_profile_choice_release(&choice);
 	if (!same)
 		return ph_error_make(
 		    err, EPERM,
