@@ -299,7 +299,7 @@ static void child_plan(void)
 	CHECK(r.step == PH_CHILD_APPARMOR && r.apparmor == PH_AA_ONEXEC_DISPLAY_OPEN);
 	CHECK(ph_child_plan_explain(&c.child, &r, &err) < 0);
 	CHECK_ERR(err, "set display LSM: open `");
-	CHECK(strstr(err->msg, "enter policy namespace") == NULL);
+	CHECK(err != NULL && strstr(err->msg, "enter policy namespace") == NULL);
 	ph_error_free(&err);
 	exec = sim_read(&s, EXEC_ATTR);
 	CHECK_STR(exec, "");
