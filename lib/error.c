@@ -87,21 +87,6 @@ void ph_error_move(ph_error_t *to, ph_error_t *from)
 	*from = NULL;
 }
 
-void ph_cleanup_freep(void *p)
-{
-	void **pp = p;
-	free(*pp);
-}
-
-void ph_cleanup_closep(int *fd)
-{
-	if (*fd >= 0) {
-		int saved = errno;
-		close(*fd);
-		errno = saved;
-	}
-}
-
 void ph_cleanup_errorp(ph_error_t *err)
 {
 	ph_error_free(err);

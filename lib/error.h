@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "cleanup.h"
+
 struct ph_error {
 	int status; /* errno value, 0 when no system error is involved */
 	char *msg;  /* full message, without the errno text appended twice */
@@ -33,21 +35,8 @@ void ph_error_free(ph_error_t *err);
 /* Move an error from *from to *to (releasing whatever *to held). */
 void ph_error_move(ph_error_t *to, ph_error_t *from);
 
-/* Cleanup helpers in the style of crun: a resource's release is declared
- * where it is acquired. */
-void ph_cleanup_freep(void *p);
-void ph_cleanup_closep(int *fd);
+/* The error's cleanup attribute; the generic ones are in cleanup.h. */
 void ph_cleanup_errorp(ph_error_t *err);
-#define cleanup_free __attribute__((cleanup(ph_cleanup_freep)))
-#define cleanup_close __attribute__((cleanup(ph_cleanup_closep)))
 #define cleanup_error __attribute__((cleanup(ph_cleanup_errorp)))
-
-/* Steal a pointer from a cleanup variable. */
-#define ph_steal(p)                                                                                \
-	({                                                                                         \
-		__typeof__(p) ph_tmp_ = (p);                                                       \
-		(p) = NULL;                                                                        \
-		ph_tmp_;                                                                           \
-	})
 
 #endif

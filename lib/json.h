@@ -135,6 +135,8 @@ int ph_json_get_array(const struct ph_json *root, const char *path, struct ph_js
 int ph_json_get_strv(const struct ph_json *root, const char *path, char ***value, ph_error_t *err);
 
 void ph_strv_free(char **strv);
+void ph_strv_freep(char ***strv);
+#define cleanup_strv __attribute__((cleanup(ph_strv_freep)))
 size_t ph_strv_len(char *const *strv);
 
 /* ---- building -------------------------------------------------------------

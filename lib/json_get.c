@@ -144,6 +144,11 @@ void ph_strv_free(char **strv)
 	free(strv);
 }
 
+void ph_strv_freep(char ***strv)
+{
+	ph_strv_free(*strv);
+}
+
 size_t ph_strv_len(char *const *strv)
 {
 	size_t n = 0;

@@ -50,14 +50,13 @@ static int check_request(struct ph_context *ctx, const struct ph_container_state
 {
 	if (requested == NULL || strcmp(requested, st->profile) == 0)
 		return 0;
-	struct ph_profile_choice choice;
+	cleanup_choice struct ph_profile_choice choice = {0};
 	if (ph_profile_choose(&ctx->config, requested, NULL, false, &choice, err) < 0)
 		return ph_error_wrap(err, "%s", what);
 	bool same = strcmp(choice.name, st->profile) == 0 ||
 		    (ph_profile_is_default_alias(requested) &&
 		     (strcmp(st->profile, ctx->config.default_profile) == 0 ||
 		      strcmp(st->profile, ctx->config.gpu_profile) == 0));
-	ph_profile_choice_release(&choice);
 	if (!same)
 		return ph_error_make(
 		    err, EPERM,
@@ -155,6 +154,11 @@ struct handover {
 	int nwords;
 };
 
+#define HANDOVER_INIT(cli)                                                                         \
+	{                                                                                          \
+		-1, (cli)->argv, NULL, 0                                                           \
+	}
+
 static void handover_release(struct handover *h)
 {
 	if (h->fd >= 0)
@@ -166,6 +170,7 @@ static void handover_release(struct handover *h)
 	h->words = NULL;
 	h->nwords = 0;
 }
+#define cleanup_handover __attribute__((cleanup(handover_release)))
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -328,12 +333,80 @@ static int exec_without_apparmor(struct ph_context *ctx, struct ph_confinement *
 	ph_confine_release(c);
 	if (apply_caps_rule(ctx, NULL, proc, err) < 0)
 		return -1;
-	struct handover h;
-	int r = hand_over(&ctx->cli, proc, &h, err);
-	if (r == 0)
-		ph_runtime_exec(&ctx->runtime, h.argv, err);
-	handover_release(&h);
-	return -1;
+	cleanup_handover struct handover h = HANDOVER_INIT(&ctx->cli);
+	if (hand_over(&ctx->cli, proc, &h, err) < 0)
+		return -1;
+	return ph_runtime_exec(&ctx->runtime, h.argv, err);
+}
+
+/* The runtime runs as phoenix's child only when phoenix checks the new
+ * process's label after it returns (exec --detach --pid-file); else
+ * phoenix writes the transition itself and becomes the runtime (the lock
+ * is close-on-exec: the runtime does not hold it). */
+static int run_runtime(struct ph_context *ctx, struct ph_confinement *c,
+		       const struct ph_container_state *st, char **argv, ph_error_t *err)
+{
+	const struct ph_cli *cli = &ctx->cli;
+	if (!(ctx->config.verify && cli->detach && cli->pid_file)) {
+		if (ph_confine_enter(c, err) < 0)
+			return -1;
+		return ph_runtime_exec(&ctx->runtime, argv, err);
+	}
+	if (ph_confine_enter_prepare(c, err) < 0)
+		return -1;
+	ph_timing_mark("plan");
+	int rstatus = 0;
+	if (ph_runtime_run(&ctx->runtime, argv, &c->child, &rstatus, err) < 0)
+		return -1;
+	ph_timing_mark("runtime");
+	if (rstatus == 0 && verify_exec_pid(ctx, c, st, cli->pid_file, err) < 0)
+		return -1;
+	ph_timing_mark("verify");
+	return rstatus;
+}
+
+/* exec once the id is valid: every error is wrapped by ph_cmd_exec. */
+static int exec_process(struct ph_context *ctx, ph_error_t *err)
+{
+	const struct ph_cli *cli = &ctx->cli;
+	cleanup_spec struct ph_spec *proc = NULL;
+	/* the process file first: a bad one is reported as such anywhere */
+	if (cli->process) {
+		const char *requested = NULL;
+		if (read_process_file(cli->process, &proc, err) < 0 ||
+		    ph_spec_get_apparmor_profile(proc, &requested, err) < 0)
+			return -1;
+	}
+	cleanup_confinement struct ph_confinement c = PH_CONFINEMENT_INIT;
+	const char *root = ph_cli_effective_root(cli, ctx->runtime.path);
+	if (ph_confine_prepare(&ctx->config, &ctx->runtime, root, cli->id, true, &c, err) < 0)
+		return -1;
+	if (c.apparmor_off)
+		return exec_without_apparmor(ctx, &c, proc, err);
+	cleanup_state struct ph_container_state st = {0};
+	bool found = false;
+	if (ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)
+		return -1;
+	ph_timing_mark("record");
+	if (!found)
+		return ph_error_make(
+		    err, ENOENT,
+		    "container `%s` was not created through phoenix (no record in "
+		    "%s): phoenix does not exec into a container it did not confine",
+		    cli->id, ctx->config.state_dir);
+	c.stack = strcmp(st.transition, "stack") == 0;
+	if (cli->apparmor && check_request(ctx, &st, cli->apparmor, "--apparmor", err) < 0)
+		return -1;
+	/* the exec'd process keeps the container's capability rule */
+	if (apply_caps_rule(ctx, st.caps, proc, err) < 0)
+		return -1;
+	if (proc && rewrite_profile(ctx, &st, proc, err) < 0)
+		return -1;
+	cleanup_handover struct handover h = HANDOVER_INIT(cli);
+	if (hand_over(cli, proc, &h, err) < 0)
+		return -1;
+	ph_timing_mark("rewrite");
+	return run_runtime(ctx, &c, &st, h.argv, err);
 }
 
 int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
@@ -341,75 +414,8 @@ int ph_cmd_exec(struct ph_context *ctx, ph_error_t *err)
 	const struct ph_cli *cli = &ctx->cli;
 	if (ph_validate_id(cli->id, err) < 0)
 		return ph_error_wrap(err, "exec");
-	struct ph_confinement c;
-	struct ph_container_state st = {0};
-	struct handover h = {-1, cli->argv, NULL, 0};
-	cleanup_spec struct ph_spec *proc = NULL;
-	int status = -1;
-	memset(&c, 0, sizeof(c));
-	c.lockfd = c.state_dirfd = -1;
-	/* the process file first: a bad one is reported as such anywhere */
-	if (cli->process) {
-		const char *requested = NULL;
-		if (read_process_file(cli->process, &proc, err) < 0 ||
-		    ph_spec_get_apparmor_profile(proc, &requested, err) < 0)
-			goto fail;
-	}
-	if (ph_confine_prepare(ctx, cli->id, true, &c, err) < 0)
-		goto fail;
-	if (c.apparmor_off) {
-		exec_without_apparmor(ctx, &c, proc, err);
-		goto fail;
-	}
-	bool found = false;
-	if (ph_state_load(c.state_dirfd, c.ns, &st, &found, err) < 0)
-		goto fail;
-	ph_timing_mark("record");
-	if (!found) {
-		ph_error_make(err, ENOENT,
-			      "container `%s` was not created through phoenix (no record in %s): "
-			      "phoenix does not exec into a container it did not confine",
-			      cli->id, ctx->config.state_dir);
-		goto fail;
-	}
-	c.stack = strcmp(st.transition, "stack") == 0;
-	if (cli->apparmor && check_request(ctx, &st, cli->apparmor, "--apparmor", err) < 0)
-		goto fail;
-	/* the exec'd process keeps the container's capability rule */
-	if (apply_caps_rule(ctx, st.caps, proc, err) < 0)
-		goto fail;
-	if (proc && rewrite_profile(ctx, &st, proc, err) < 0)
-		goto fail;
-	if (hand_over(cli, proc, &h, err) < 0)
-		goto fail;
-	ph_timing_mark("rewrite");
-	bool verify = ctx->config.verify && cli->detach && cli->pid_file;
-	/* the lock is close-on-exec: the runtime does not hold it */
-	if (!verify) {
-		if (ph_confine_enter(&c, err) < 0)
-			goto fail;
-		ph_runtime_exec(&ctx->runtime, h.argv, err);
-		goto fail;
-	}
-	if (ph_confine_enter_prepare(&c, err) < 0)
-		goto fail;
-	ph_timing_mark("plan");
-	struct ph_before_exec before = {ph_confine_enter_apply, ph_confine_enter_explain, &c};
-	int rstatus = 0;
-	if (ph_runtime_run(&ctx->runtime, h.argv, &before, &rstatus, err) < 0)
-		goto fail;
-	ph_timing_mark("runtime");
-	if (rstatus == 0 && verify_exec_pid(ctx, &c, &st, cli->pid_file, err) < 0)
-		goto fail;
-	ph_timing_mark("verify");
-	status = rstatus;
-	goto out;
-fail:
-	ph_error_wrap(err, "exec %s", cli->id ? cli->id : "");
-	status = -1;
-out:
-	handover_release(&h);
-	ph_container_state_release(&st);
-	ph_confine_release(&c);
+	int status = exec_process(ctx, err);
+	if (status < 0)
+		return ph_error_wrap(err, "exec %s", cli->id);
 	return status;
 }

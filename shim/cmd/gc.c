@@ -78,37 +78,31 @@ static int collect_one(struct ph_context *ctx, const struct ph_aa_env *env, int 
 		n->busy++;
 		return 0;
 	}
-	struct ph_container_state st;
+	cleanup_state struct ph_container_state st = {0};
 	bool found = false;
 	if (ph_state_load(dirfd, ns, &st, &found, err) < 0)
 		return -1;
 	if (!found)
 		return 0; /* deleted while we waited for the lock */
-	int ret = 0;
 	bool known = true, busy = false;
 	if (runtime_knows(ctx, &st, &known, err) < 0)
-		goto out_err;
+		return -1;
 	if (known) {
 		n->kept++;
-		goto out;
+		return 0;
 	}
 	/* no waiting: a namespace with tasks is kept for a later gc */
 	struct ph_reap r = {.env = env, .ns = st.ns, .state_dirfd = dirfd, .dry_run = dry_run};
 	if (ph_reap(&r, &busy, err) < 0)
-		goto out_err;
+		return -1;
 	if (busy) {
 		printf("busy     %s (container %s): tasks still run in it, kept\n", st.ns, st.id);
 		n->busy++;
-		goto out;
+		return 0;
 	}
 	printf("%s %s (container %s)\n", dry_run ? "would remove" : "removed ", st.ns, st.id);
 	n->removed++;
-	goto out;
-out_err:
-	ret = -1;
-out:
-	ph_container_state_release(&st);
-	return ret;
+	return 0;
 }
 
 /* Lock files left without a record: a command that found no container
@@ -116,12 +110,11 @@ out:
  * wrote a record. */
 static int reap_locks(int dirfd, bool dry_run, struct gc_counts *n)
 {
-	char **names = NULL;
-	ph_error_t err = NULL;
+	cleanup_strv char **names = NULL;
+	cleanup_error ph_error_t err = NULL;
 	int ret = 0;
 	if (ph_state_list_locks(dirfd, &names, &err) < 0) {
 		fprintf(stderr, "phoenix: gc: %s\n", err->msg);
-		ph_error_free(&err);
 		return -1;
 	}
 	for (size_t i = 0; names[i]; i++) {
@@ -134,7 +127,6 @@ static int reap_locks(int dirfd, bool dry_run, struct gc_counts *n)
 			n->locks++;
 		}
 	}
-	ph_strv_free(names);
 	return ret;
 }
 
@@ -162,7 +154,7 @@ int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err)
 		fflush(stdout);
 		return 0;
 	}
-	char **names = NULL;
+	cleanup_strv char **names = NULL;
 	if (ph_state_list(dirfd, &names, err) < 0)
 		return ph_error_wrap(err, "gc");
 	struct gc_counts n = {0, 0, 0, 0};
@@ -175,7 +167,6 @@ int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err)
 			ret = 1;
 		}
 	}
-	ph_strv_free(names);
 	if (reap_locks(dirfd, dry_run, &n) < 0)
 		ret = 1;
 	printf("%d %s, %d kept (container alive), %d busy, %d lock file%s %s\n", n.removed,

@@ -17,7 +17,6 @@
 #include "aa_onexec.h"
 #include "aa_policy.h"
 #include "init_pid.h"
-#include "json.h"
 #include "log.h"
 #include "reap.h"
 #include "timing.h"
@@ -61,9 +60,9 @@ static const char *unusable_reason(const struct ph_aa_probe *p)
 }
 
 /* Which transition this caller needs (see README "The transition"). */
-static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, ph_error_t *err)
+static int choose_transition(struct ph_confinement *c, ph_error_t *err)
 {
-	const struct ph_config *conf = &ctx->config;
+	const struct ph_config *conf = c->conf;
 	switch (conf->transition) {
 	case PH_TRANSITION_EXEC:
 		c->stack = false;
@@ -115,15 +114,16 @@ static int choose_transition(struct ph_context *ctx, struct ph_confinement *c, p
 	}
 }
 
-int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
-		       struct ph_confinement *c, ph_error_t *err)
+int ph_confine_prepare(const struct ph_config *conf, const struct ph_runtime *rt, const char *root,
+		       const char *id, bool confining, struct ph_confinement *c, ph_error_t *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->state_dirfd = -1;
 	c->lockfd = -1;
+	c->conf = conf;
 	c->id = id;
-	c->root = ph_cli_effective_root(&ctx->cli, ctx->runtime.path);
-	c->runtime_path = ctx->runtime.path;
+	c->root = root;
+	c->runtime_path = rt->path;
 	ph_aa_env_default(&c->env);
 	/* start and delete find, verify and remove; only create and exec
 	 * need the caller's label and the kernel's features */
@@ -139,30 +139,28 @@ int ph_confine_prepare(struct ph_context *ctx, const char *id, bool confining,
 		return 0;
 	}
 	if (why) {
-		if (ctx->config.require_apparmor)
+		if (conf->require_apparmor)
 			return ph_error_make(err, ENOTSUP,
 					     "cannot confine container `%s`: %s (to run containers "
 					     "without AppArmor, set `requireApparmor` to false)",
 					     id, why);
-		enum ph_command cmd = ctx->cli.command;
-		if (cmd == PH_CMD_CREATE || cmd == PH_CMD_RUN || cmd == PH_CMD_RESTORE ||
-		    cmd == PH_CMD_EXEC)
-			ph_warn("container `%s` runs WITHOUT AppArmor confinement: %s "
-				"(requireApparmor is false)",
-				id, why);
+		/* only create, run, restore and exec confine */
+		ph_warn("container `%s` runs WITHOUT AppArmor confinement: %s "
+			"(requireApparmor is false)",
+			id, why);
 		c->apparmor_off = true;
 		return 0;
 	}
-	if (ctx->runtime.is_crun && !c->probe.enabled)
+	if (rt->is_crun && !c->probe.enabled)
 		return ph_error_make(err, ENOTSUP,
 				     "crun skips AppArmor when "
 				     "/sys/module/apparmor/parameters/enabled is not Y");
-	if (confining && choose_transition(ctx, c, err) < 0)
+	if (confining && choose_transition(c, err) < 0)
 		return -1;
 	if (ph_aa_ns_name(c->root, id, c->ns, sizeof(c->ns), err) < 0)
 		return -1;
 	snprintf(c->target, sizeof(c->target), ":%s:unconfined", c->ns);
-	if (ph_state_open(ctx->config.state_dir, &c->state_dirfd, err) < 0)
+	if (ph_state_open(conf->state_dir, &c->state_dirfd, err) < 0)
 		return -1;
 	if (ph_state_lock(c->state_dirfd, c->ns, &c->lockfd, err) < 0)
 		return -1;
@@ -188,6 +186,28 @@ void ph_confine_release(struct ph_confinement *c)
 	c->lockfd = c->state_dirfd = -1;
 }
 
+void ph_confine_rollbackp(struct ph_confinement **guard)
+{
+	struct ph_confinement *c = *guard;
+	if (c == NULL || !(c->ns_created || c->recorded))
+		return;
+	ph_error_t rerr = NULL;
+	if (ph_confine_reap(c, &rerr) < 0) {
+		ph_warn("after failure: %s", rerr->msg);
+		ph_error_free(&rerr);
+	}
+}
+
+int ph_confine_save_record(struct ph_confinement *c, const struct ph_container_state *record,
+			   ph_error_t *err)
+{
+	if (ph_state_save(c->state_dirfd, record, err) < 0)
+		return -1;
+	c->recorded = true;
+	ph_timing_mark("record");
+	return 0;
+}
+
 /* Inside a user namespace (an unprivileged LXC container) the
  * per-namespace .replace files are root-owned 0640 and refused by plain
  * file permissions, while the top-level .replace (0666) acts on the
@@ -198,10 +218,10 @@ static bool use_toplevel(const struct ph_confinement *c, const ph_error_t e)
 	return c->probe.in_userns && e && (e->status == EACCES || e->status == EPERM);
 }
 
-static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const char *name,
-			bool toplevel, bool complain, ph_error_t *err)
+static int load_profile(struct ph_confinement *c, const char *name, bool toplevel, bool complain,
+			ph_error_t *err)
 {
-	const struct ph_config *conf = &ctx->config;
+	const struct ph_config *conf = c->conf;
 	const char *dir = ph_config_profile_dir(conf, name);
 	if (dir == NULL)
 		return ph_error_make(err, ENOENT,
@@ -220,8 +240,8 @@ static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const 
 	return 0;
 }
 
-int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
-		     const struct ph_profile_choice *choice, ph_error_t *err)
+int ph_confine_setup(struct ph_confinement *c, const struct ph_profile_choice *choice,
+		     ph_error_t *err)
 {
 	ph_error_t cerr = NULL;
 	if (ph_aa_ns_create(&c->env, c->ns, &cerr) < 0) {
@@ -235,8 +255,8 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 			/* the load creates the namespace; an unconfined
 			 * container still needs one, so load the default */
 			return load_profile(
-			    ctx, c, choice->unconfined ? ctx->config.default_profile : choice->name,
-			    true, choice->complain, err);
+			    c, choice->unconfined ? c->conf->default_profile : choice->name, true,
+			    choice->complain, err);
 		}
 		if (cerr->status != EEXIST) {
 			ph_error_move(err, &cerr);
@@ -260,59 +280,41 @@ int ph_confine_setup(struct ph_context *ctx, struct ph_confinement *c,
 	ph_timing_mark("namespace");
 	if (choice->unconfined)
 		return 0;
-	return load_profile(ctx, c, choice->name, false, choice->complain, err);
+	return load_profile(c, choice->name, false, choice->complain, err);
 }
 
 int ph_confine_enter_prepare(struct ph_confinement *c, ph_error_t *err)
 {
-	ph_aa_onexec_init(&c->onexec);
+	ph_child_plan_init(&c->child);
 	if (c->apparmor_off)
 		return 0;
-	if (ph_aa_onexec_plan_probed(&c->env, &c->probe, c->target, c->stack, &c->onexec, err) < 0)
+	c->child.ns = c->ns;
+	struct ph_aa_onexec *w = &c->child.onexec;
+	if (ph_aa_onexec_plan_probed(&c->env, &c->probe, c->target, c->stack, w, err) < 0)
 		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
-	ph_debug("container %s: transition `%s` through %s%s%s", c->id, c->onexec.cmd,
-		 ph_aa_onexec_interface(&c->onexec), c->probe.lsm.why_not ? ": " : "",
+	ph_debug("container %s: transition `%s` through %s%s%s", c->id, w->cmd,
+		 ph_aa_onexec_interface(w), c->probe.lsm.why_not ? ": " : "",
 		 c->probe.lsm.why_not ? c->probe.lsm.why_not : "");
 	return 0;
-}
-
-int ph_confine_enter_apply(void *confinement, int *errnum)
-{
-	const struct ph_confinement *c = confinement;
-	return (int)ph_aa_onexec_apply(&c->onexec, errnum);
-}
-
-int ph_confine_enter_explain(void *confinement, int step, int errnum, ph_error_t *err)
-{
-	const struct ph_confinement *c = confinement;
-	ph_aa_onexec_explain(&c->onexec, (enum ph_aa_onexec_step)step, errnum, err);
-	if (step == PH_AA_ONEXEC_EXEC_OPEN || step == PH_AA_ONEXEC_EXEC_WRITE ||
-	    step == PH_AA_ONEXEC_EXEC_SYSCALL)
-		return ph_error_wrap(err, "enter policy namespace `%s`", c->ns);
-	return -1;
 }
 
 int ph_confine_enter(struct ph_confinement *c, ph_error_t *err)
 {
 	if (ph_confine_enter_prepare(c, err) < 0)
 		return -1;
-	int errnum = 0;
-	int step = ph_confine_enter_apply(c, &errnum);
-	return step == 0 ? 0 : ph_confine_enter_explain(c, step, errnum, err);
+	return ph_child_plan_apply_now(&c->child, err);
 }
 
 /* The namespace is this container's, not that of another id whose
  * namespace name is the same (state.h): never reap another's. */
 static int check_owner(struct ph_confinement *c, ph_error_t *err)
 {
-	struct ph_container_state st;
+	cleanup_state struct ph_container_state st = {0};
 	bool found = false;
 	if (c->state_dirfd < 0)
 		return 0;
 	if (ph_state_load_of(c->state_dirfd, c->ns, c->id, c->root, &st, &found, err) < 0)
 		return ph_error_wrap(err, "namespace `%s` left in place", c->ns);
-	if (found)
-		ph_container_state_release(&st);
 	return 0;
 }
 
@@ -332,7 +334,7 @@ int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 				     "policy namespace `%s` still has tasks: left in place "
 				     "(`phoenix gc` removes it once they are gone)",
 				     c->ns);
-	c->ns_created = false;
+	c->ns_created = c->recorded = false;
 	ph_timing_mark("reap");
 	ph_debug("namespace %s removed", c->ns);
 	return 0;
@@ -480,31 +482,4 @@ int ph_confine_verify_pid(struct ph_confinement *c, pid_t pid, const char *profi
 		struct timespec ts = {0, 5 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-}
-
-int ph_runtime_container_pid(struct ph_context *ctx, const char *id, pid_t *pid, bool *exists,
-			     ph_error_t *err)
-{
-	const char *root = ph_cli_effective_root(&ctx->cli, ctx->runtime.path);
-	char *argv[] = {ctx->runtime.path, (char *)"--root", (char *)root,
-			(char *)"state",   (char *)id,	     NULL};
-	cleanup_free char *out = NULL;
-	size_t len = 0;
-	int status = 0;
-	*pid = 0;
-	*exists = false;
-	if (ph_runtime_capture(&ctx->runtime, argv, &out, &len, &status, err) < 0)
-		return ph_error_wrap(err, "%s state %s", ctx->runtime.name, id);
-	if (status != 0 || out == NULL)
-		return 0;
-	cleanup_json struct ph_json *doc = NULL;
-	if (ph_json_parse(out, len, "runtime state", &doc, err) < 0)
-		return -1;
-	uint64_t v = 0;
-	int r = ph_json_get_uint64(doc, "pid", &v, err);
-	if (r < 0)
-		return -1;
-	*exists = true;
-	*pid = (pid_t)v;
-	return 0;
 }

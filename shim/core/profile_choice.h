@@ -31,6 +31,7 @@ struct ph_profile_choice {
 int ph_profile_choose(const struct ph_config *conf, const char *requested, const char *annotation,
 		      bool gpu, struct ph_profile_choice *out, ph_error_t *err);
 void ph_profile_choice_release(struct ph_profile_choice *c);
+#define cleanup_choice __attribute__((cleanup(ph_profile_choice_release)))
 
 /* True for names runtimes use to mean "the default profile". */
 bool ph_profile_is_default_alias(const char *name);

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "json.h"
+
 extern char **environ;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -202,39 +204,32 @@ static void restore_signals(const struct sigaction *old)
 		sigaction(forwarded_signals[i], &old[i], NULL);
 }
 
-/* What the child reports on its close-on-exec pipe when it does not reach
- * the runtime: the step of `before` that failed, or STEP_EXEC. */
-struct child_report {
-	int step;
-	int errnum;
-};
-#define STEP_EXEC (-1)
-
-static _Noreturn void child_fail(int fd, int step, int errnum)
+/* The child reports on its close-on-exec pipe the step that kept it from
+ * the runtime: one of the plan's, or the execve itself. */
+static _Noreturn void child_fail(int fd, const struct ph_child_report *r)
 {
-	struct child_report r = {step, errnum};
-	ssize_t w = write(fd, &r, sizeof(r));
+	ssize_t w = write(fd, r, sizeof(*r));
 	(void)w;
 	_exit(127);
 }
 
 /* The runtime's child, between fork and execve: system calls only (no
- * allocation, no formatting), whatever `before` does. */
+ * allocation, no formatting), the plan's steps included. */
 static _Noreturn void child_run(const struct ph_runtime *rt, char **argv,
-				const struct ph_before_exec *before, int report_fd,
+				const struct ph_child_plan *plan, int report_fd,
 				const struct sigaction *old)
 {
 	restore_signals(old);
-	int errnum = 0;
-	int step = before ? before->apply(before->data, &errnum) : 0;
-	if (step != 0)
-		child_fail(report_fd, step, errnum);
+	struct ph_child_report r;
+	if (plan != NULL && !ph_child_plan_apply(plan, &r))
+		child_fail(report_fd, &r);
 	argv[0] = rt->path;
 	execve(rt->path, argv, environ);
-	child_fail(report_fd, STEP_EXEC, errno);
+	r = (struct ph_child_report){PH_CHILD_EXEC, PH_AA_ONEXEC_OK, errno};
+	child_fail(report_fd, &r);
 }
 
-int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_before_exec *before,
+int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_child_plan *plan,
 		   int *status, ph_error_t *err)
 {
 	int pipefd[2];
@@ -247,7 +242,7 @@ int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_bef
 	 * corrupt it */
 	pid_t pid = fork();
 	if (pid == 0)
-		child_run(rt, argv, before, pipefd[1], old);
+		child_run(rt, argv, plan, pipefd[1], old);
 	int e = errno;
 	close(pipefd[1]);
 	if (pid < 0) {
@@ -256,7 +251,7 @@ int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_bef
 		return ph_error_make(err, e, "fork");
 	}
 	child_pid = pid;
-	struct child_report report = {0, 0};
+	struct ph_child_report report = {PH_CHILD_OK, PH_AA_ONEXEC_OK, 0};
 	ssize_t n;
 	while ((n = read(pipefd[0], &report, sizeof(report))) < 0 && errno == EINTR)
 		;
@@ -269,10 +264,10 @@ int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_bef
 	restore_signals(old);
 	if (w < 0)
 		return ph_error_make(err, errno, "wait for runtime");
-	if (n == (ssize_t)sizeof(report) && report.step == STEP_EXEC)
+	if (n == (ssize_t)sizeof(report) && report.step == PH_CHILD_EXEC)
 		return ph_error_make(err, report.errnum, "exec runtime `%s`", rt->path);
-	if (n == (ssize_t)sizeof(report) && before != NULL)
-		return before->explain(before->data, report.step, report.errnum, err);
+	if (n == (ssize_t)sizeof(report) && plan != NULL)
+		return ph_child_plan_explain(plan, &report, err);
 	if (n != 0)
 		return ph_error_make(err, EIO, "the runtime's child failed before exec");
 	if (WIFEXITED(wstatus))
@@ -341,5 +336,31 @@ int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **o
 		buf[*len] = '\0';
 	*out = buf;
 	*status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	return 0;
+}
+
+int ph_runtime_container_pid(const struct ph_runtime *rt, const char *root, const char *id,
+			     pid_t *pid, bool *exists, ph_error_t *err)
+{
+	char *argv[] = {rt->path,	 (char *)"--root", (char *)root,
+			(char *)"state", (char *)id,	   NULL};
+	cleanup_free char *out = NULL;
+	size_t len = 0;
+	int status = 0;
+	*pid = 0;
+	*exists = false;
+	if (ph_runtime_capture(rt, argv, &out, &len, &status, err) < 0)
+		return ph_error_wrap(err, "%s state %s", rt->name, id);
+	if (status != 0 || out == NULL)
+		return 0;
+	cleanup_json struct ph_json *doc = NULL;
+	if (ph_json_parse(out, len, "runtime state", &doc, err) < 0)
+		return -1;
+	uint64_t v = 0;
+	int r = ph_json_get_uint64(doc, "pid", &v, err);
+	if (r < 0)
+		return -1;
+	*exists = true;
+	*pid = (pid_t)v;
 	return 0;
 }

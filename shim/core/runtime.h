@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "child_plan.h"
 #include "error.h"
 
 struct ph_runtime {
@@ -24,28 +25,25 @@ void ph_runtime_release(struct ph_runtime *rt);
  * Returns only on failure. */
 int ph_runtime_exec(const struct ph_runtime *rt, char **argv, ph_error_t *err);
 
-/* What the runtime's child does right before its execve.  `apply` makes
- * system calls only (no allocation, no stdio: everything it needs was
- * prepared before the fork); it returns 0, or a step number (> 0) and
- * *errnum.  phoenix then calls `explain` with them to build the error. */
-struct ph_before_exec {
-	int (*apply)(void *data, int *errnum);
-	int (*explain)(void *data, int step, int errnum, ph_error_t *err);
-	void *data;
-};
-
 /* Run the runtime as a child with the same argv and wait for it.
- * `before` (may be NULL) runs in the child right before execve; if it
- * fails the child exits 127 and phoenix returns its explained error.
+ * `plan` (may be NULL) is applied in the child right before execve
+ * (child_plan.h); if a step fails the child exits 127 and phoenix returns
+ * the error explaining it.
  * While waiting, SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2/SIGWINCH
  * received by phoenix are forwarded to the child.  *status is the child's
  * exit status (128+signal when killed by a signal, as a shell reports it). */
-int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_before_exec *before,
+int ph_runtime_run(const struct ph_runtime *rt, char **argv, const struct ph_child_plan *plan,
 		   int *status, ph_error_t *err);
 
 /* Run the runtime with an argument vector of phoenix's own (for `state`,
  * `--version`, `features`), capturing stdout.  stderr is discarded. */
 int ph_runtime_capture(const struct ph_runtime *rt, char *const argv[], char **out, size_t *len,
 		       int *status, ph_error_t *err);
+
+/* Ask the runtime for the init pid of container `id` of the state root
+ * `root` (`<runtime> --root <root> state <id>`); *exists false and *pid 0
+ * when the runtime does not know the container. */
+int ph_runtime_container_pid(const struct ph_runtime *rt, const char *root, const char *id,
+			     pid_t *pid, bool *exists, ph_error_t *err);
 
 #endif

@@ -371,16 +371,14 @@ static int strv_append(char ***v, size_t *n, size_t *cap, const char *name, size
 static int list_suffix(int dirfd, const char *suffix, char ***names, ph_error_t *err)
 {
 	const size_t slen = strlen(suffix);
-	int fd = openat(dirfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	cleanup_close int fd = openat(dirfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ph_error_make(err, errno, "open state directory");
-	DIR *d = fdopendir(fd);
-	if (d == NULL) {
-		int e = errno;
-		close(fd);
-		return ph_error_make(err, e, "read state directory");
-	}
-	char **v = NULL;
+	cleanup_dir DIR *d = fdopendir(fd);
+	if (d == NULL)
+		return ph_error_make(err, errno, "read state directory");
+	ph_steal_fd(fd); /* closed with d */
+	cleanup_strv char **v = NULL;
 	size_t n = 0, cap = 0;
 	int ret = strv_append(&v, &n, &cap, "", 0); /* a valid empty vector first */
 	if (ret == 0) {
@@ -396,12 +394,9 @@ static int list_suffix(int dirfd, const char *suffix, char ***names, ph_error_t 
 			continue;
 		ret = strv_append(&v, &n, &cap, de->d_name, len - slen);
 	}
-	closedir(d);
-	if (ret < 0) {
-		ph_strv_free(v);
+	if (ret < 0)
 		return ph_error_make(err, ENOMEM, "list state");
-	}
-	*names = v;
+	*names = ph_steal(v);
 	return 0;
 }
 

@@ -39,7 +39,9 @@ struct ph_container_state {
 	unsigned long long init_start; /* its start time (see init_pid.h) */
 };
 
+/* Idempotent; a record initialised to {0} may be released. */
 void ph_container_state_release(struct ph_container_state *st);
+#define cleanup_state __attribute__((cleanup(ph_container_state_release)))
 
 /* Open (creating, mode 0700, parents 0755) the state directory; returns a
  * directory fd.  Refused unless root alone can write it (private_dir.h). */

@@ -1,11 +1,15 @@
 /* Pure parts of confinement: ids, profile choice, label matching; the
- * label check of a running process on a simulated /proc. */
+ * label check of a running process, the plan for the runtime's child (its
+ * apply and its explanations), and the rollback guard of create, on a
+ * simulated tree. */
 #include "aa-fixtures/sim.h"
+#include "aa_names.h"
 #include "confine.h"
 #include "config.h"
 #include "profile_choice.h"
 #include "t.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,9 +42,13 @@ static void choice(void)
 	ph_error_t err = NULL;
 	CHECK(ph_config_load_path(&conf, NULL, false, &err) == 0);
 	struct ph_profile_choice c;
-	const char *defaults[] = {
-	    NULL,	   "", "docker-default", "runtime/default", "containers-default-0.50.1",
-	    "crun-default", "cri-containerd.apparmor.d"};
+	const char *defaults[] = {NULL,
+				  "",
+				  "docker-default",
+				  "runtime/default",
+				  "containers-default-0.50.1",
+				  "crun-default",
+				  "cri-containerd.apparmor.d"};
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		CHECK(ph_profile_choose(&conf, defaults[i], NULL, false, &c, &err) == 0);
 		CHECK_STR(c.name, "phoenix-default");
@@ -177,11 +185,238 @@ static void verify(void)
 	sim_cleanup(&s);
 }
 
+#define PLAN_NS "phx-1234abcd-c1"
+#define EXEC_ATTR "proc/self/attr/apparmor/exec"
+
+/* A confinement as ph_confine_prepare leaves it on the simulated tree. */
+static void plan_confinement(struct sim *s, struct ph_confinement *c)
+{
+	ph_error_t err = NULL;
+	memset(c, 0, sizeof(*c));
+	c->state_dirfd = c->lockfd = -1;
+	c->env = s->env;
+	c->id = "c1";
+	CHECK(ph_aa_probe(&c->env, &c->probe, &err) == 0);
+	c->probed = true;
+	c->env.securityfs = c->probe.securityfs;
+	snprintf(c->ns, sizeof(c->ns), PLAN_NS);
+	snprintf(c->target, sizeof(c->target), ":%s:unconfined", c->ns);
+}
+
+static void child_plan(void)
+{
+	struct sim s;
+	ph_error_t err = NULL;
+	struct ph_confinement c;
+	struct ph_child_report r;
+	sim_init(&s);
+	sim_apparmor(&s, "unconfined", 0, false, "root");
+
+	/* AppArmor off: an empty plan, which writes nothing */
+	plan_confinement(&s, &c);
+	c.apparmor_off = true;
+	CHECK(ph_confine_enter_prepare(&c, &err) == 0);
+	CHECK(c.child.bundle_fd == -1);
+	CHECK_STR(ph_aa_onexec_interface(&c.child.onexec), "none");
+	CHECK(ph_child_plan_apply(&c.child, &r) && r.step == PH_CHILD_OK);
+	char *exec = sim_read(&s, EXEC_ATTR);
+	CHECK_STR(exec, "");
+	free(exec);
+	ph_confine_release(&c);
+
+	/* the transition, planned from the probe and applied in this thread */
+	plan_confinement(&s, &c);
+	CHECK(ph_confine_enter_prepare(&c, &err) == 0);
+	CHECK_STR(c.child.ns, PLAN_NS);
+	CHECK(ph_child_plan_apply(&c.child, &r) && r.step == PH_CHILD_OK && r.errnum == 0);
+	exec = sim_read(&s, EXEC_ATTR);
+	CHECK_STR(exec, "exec :" PLAN_NS ":unconfined");
+	free(exec);
+	/* ... and stacked: ph_confine_enter plans and applies at once */
+	c.stack = true;
+	CHECK(ph_confine_enter(&c, &err) == 0);
+	exec = sim_read(&s, EXEC_ATTR);
+	CHECK_STR(exec, "stack :" PLAN_NS ":unconfined");
+	free(exec);
+	c.stack = false;
+
+	/* the bundle check comes first: a replaced bundle stops the child
+	 * before any AppArmor write */
+	sim_write(&s, EXEC_ATTR, "");
+	sim_mkdir(&s, "bundle");
+	char bundle[PATH_MAX], moved[PATH_MAX];
+	sim_path(&s, bundle, "bundle");
+	sim_path(&s, moved, "bundle.old");
+	int bundle_fd = open(bundle, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	CHECK(bundle_fd >= 0);
+	ph_child_plan_bundle(&c.child, bundle_fd, bundle);
+	CHECK(ph_child_plan_apply(&c.child, &r) && r.step == PH_CHILD_OK);
+	sim_write(&s, EXEC_ATTR, "");
+	CHECK(rename(bundle, moved) == 0);
+	sim_mkdir(&s, "bundle");
+	CHECK(!ph_child_plan_apply(&c.child, &r));
+	CHECK(r.step == PH_CHILD_BUNDLE && r.errnum == ESTALE);
+	exec = sim_read(&s, EXEC_ATTR);
+	CHECK_STR(exec, "");
+	free(exec);
+	CHECK(ph_child_plan_explain(&c.child, &r, &err) < 0);
+	CHECK(err != NULL && err->status == ESTALE);
+	CHECK_ERR(err, "bundle `");
+	CHECK_ERR(err, "/bundle` was replaced during create");
+	ph_error_free(&err);
+	/* a bundle gone altogether is refused the same way */
+	sim_remove_tree(&s, "bundle");
+	CHECK(!ph_child_plan_apply(&c.child, &r) && r.step == PH_CHILD_BUNDLE);
+	close(bundle_fd);
+	ph_child_plan_bundle(&c.child, -1, NULL);
+
+	/* a transition write that fails names the namespace it enters */
+	sim_unlink(&s, EXEC_ATTR);
+	sim_mkdir(&s, EXEC_ATTR);
+	CHECK(!ph_child_plan_apply(&c.child, &r));
+	CHECK(r.step == PH_CHILD_APPARMOR && r.apparmor == PH_AA_ONEXEC_EXEC_OPEN &&
+	      r.errnum == EISDIR);
+	CHECK(ph_child_plan_explain(&c.child, &r, &err) < 0);
+	CHECK(err != NULL && err->status == EISDIR);
+	CHECK_ERR(err, "enter policy namespace `" PLAN_NS "`: transition to `:" PLAN_NS
+		       ":unconfined`: open `");
+	ph_error_free(&err);
+	CHECK(ph_confine_enter(&c, &err) < 0);
+	CHECK_ERR(err, "enter policy namespace `" PLAN_NS "`: transition to");
+	ph_error_free(&err);
+	sim_remove_tree(&s, EXEC_ATTR);
+	sim_write(&s, EXEC_ATTR, "");
+	ph_confine_release(&c);
+
+	/* stacked with smack: the display LSM is set first; its failure is
+	 * the display LSM's, not the namespace's, and stops the transition */
+	sim_write(&s, "sec/lsm", "lockdown,capability,smack,apparmor");
+	sim_mkdir(&s, "proc/self/attr/interface_lsm");
+	plan_confinement(&s, &c);
+	CHECK(ph_confine_enter_prepare(&c, &err) == 0);
+	CHECK(c.child.onexec.display_path[0] != '\0');
+	CHECK(!ph_child_plan_apply(&c.child, &r));
+	CHECK(r.step == PH_CHILD_APPARMOR && r.apparmor == PH_AA_ONEXEC_DISPLAY_OPEN);
+	CHECK(ph_child_plan_explain(&c.child, &r, &err) < 0);
+	CHECK_ERR(err, "set display LSM: open `");
+	CHECK(err != NULL && strstr(err->msg, "enter policy namespace") == NULL);
+	ph_error_free(&err);
+	exec = sim_read(&s, EXEC_ATTR);
+	CHECK_STR(exec, "");
+	free(exec);
+	/* the display interface writable: both writes, in order */
+	sim_remove_tree(&s, "proc/self/attr/interface_lsm");
+	sim_write(&s, "proc/self/attr/interface_lsm", "");
+	CHECK(ph_child_plan_apply(&c.child, &r));
+	char *display = sim_read(&s, "proc/self/attr/interface_lsm");
+	CHECK_STR(display, "apparmor");
+	free(display);
+	exec = sim_read(&s, EXEC_ATTR);
+	CHECK_STR(exec, "exec :" PLAN_NS ":unconfined");
+	free(exec);
+	ph_confine_release(&c);
+	sim_cleanup(&s);
+}
+
+/* What create does up to the runtime, on the simulated tree: the record,
+ * then the namespace (an unconfined choice loads nothing), then a step
+ * that fails when `fail_at` says so. */
+enum midway { FAIL_AFTER_RECORD, FAIL_AFTER_NAMESPACE, SUCCEED };
+
+static int create_midway(struct ph_confinement *c, enum midway fail_at, ph_error_t *err)
+{
+	cleanup_rollback struct ph_confinement *undo = c;
+	struct ph_profile_choice unconfined = {(char *)"unconfined", true, false};
+	struct ph_container_state record = {
+	    .id = (char *)c->id,
+	    .root = (char *)c->root,
+	    .ns = c->ns,
+	    .profile = unconfined.name,
+	    .transition = (char *)"exec",
+	};
+	if (ph_confine_save_record(c, &record, err) < 0)
+		return -1;
+	if (fail_at == FAIL_AFTER_RECORD)
+		return ph_error_make(err, EIO, "injected after the record");
+	if (ph_confine_setup(c, &unconfined, err) < 0)
+		return -1;
+	if (fail_at == FAIL_AFTER_NAMESPACE)
+		return ph_error_make(err, EIO, "injected after the namespace");
+	ph_disarm(undo);
+	return 0;
+}
+
+static void rollback(void)
+{
+	struct sim s;
+	ph_error_t err = NULL;
+	char ns_dir[PATH_MAX], record[PATH_MAX], state[PATH_MAX];
+	sim_init(&s);
+	sim_apparmor(&s, "unconfined", 0, false, "root");
+	sim_path(&s, state, "state");
+
+	for (int i = FAIL_AFTER_RECORD; i <= SUCCEED; i++) {
+		struct ph_confinement c = PH_CONFINEMENT_INIT;
+		plan_confinement(&s, &c);
+		c.root = "/run/runc";
+		CHECK(ph_aa_ns_name(c.root, c.id, c.ns, sizeof(c.ns), &err) == 0);
+		snprintf(ns_dir, sizeof(ns_dir), "sec/apparmor/policy/namespaces/%s", c.ns);
+		snprintf(record, sizeof(record), "state/%s.json", c.ns);
+		CHECK(ph_state_open(state, &c.state_dirfd, &err) == 0);
+		CHECK(ph_state_lock(c.state_dirfd, c.ns, &c.lockfd, &err) == 0);
+
+		int r = create_midway(&c, (enum midway)i, &err);
+		if (i == SUCCEED) {
+			/* disarmed: the container stays */
+			CHECK(r == 0 && err == NULL);
+			CHECK(sim_exists(&s, ns_dir) && sim_exists(&s, record));
+			CHECK(c.ns_created && c.recorded);
+			/* reaped by delete later, as here */
+			CHECK(ph_confine_reap(&c, &err) == 0);
+		} else {
+			CHECK(r < 0 && err != NULL && err->status == EIO);
+			CHECK_ERR(err, "injected after the");
+			ph_error_free(&err);
+			CHECK(!c.ns_created && !c.recorded);
+		}
+		/* nothing left behind, either way */
+		CHECK(!sim_exists(&s, ns_dir));
+		CHECK(!sim_exists(&s, record));
+		ph_confine_release(&c);
+	}
+
+	/* a namespace whose tasks still run is not taken from them by the
+	 * rollback: it stays, with its record, for gc */
+	{
+		struct ph_confinement c = PH_CONFINEMENT_INIT;
+		plan_confinement(&s, &c);
+		c.root = "/run/runc";
+		CHECK(ph_aa_ns_name(c.root, c.id, c.ns, sizeof(c.ns), &err) == 0);
+		snprintf(ns_dir, sizeof(ns_dir), "sec/apparmor/policy/namespaces/%s", c.ns);
+		snprintf(record, sizeof(record), "state/%s.json", c.ns);
+		CHECK(ph_state_open(state, &c.state_dirfd, &err) == 0);
+		CHECK(ph_state_lock(c.state_dirfd, c.ns, &c.lockfd, &err) == 0);
+		char task[PATH_MAX];
+		snprintf(task, sizeof(task), ":%s:unconfined\n", c.ns);
+		sim_write(&s, "proc/77/attr/apparmor/current", task);
+		CHECK(create_midway(&c, FAIL_AFTER_NAMESPACE, &err) < 0);
+		ph_error_free(&err);
+		CHECK(sim_exists(&s, ns_dir) && sim_exists(&s, record));
+		sim_remove_tree(&s, "proc/77");
+		CHECK(ph_confine_reap(&c, &err) == 0);
+		CHECK(!sim_exists(&s, ns_dir) && !sim_exists(&s, record));
+		ph_confine_release(&c);
+	}
+	sim_cleanup(&s);
+}
+
 int main(void)
 {
 	ids();
 	choice();
 	labels();
 	verify();
+	child_plan();
+	rollback();
 	T_DONE();
 }
