@@ -38,9 +38,13 @@ static void choice(void)
 	ph_error_t err = NULL;
 	CHECK(ph_config_load_path(&conf, NULL, false, &err) == 0);
 	struct ph_profile_choice c;
-	const char *defaults[] = {
-	    NULL,	   "", "docker-default", "runtime/default", "containers-default-0.50.1",
-	    "crun-default", "cri-containerd.apparmor.d"};
+	const char *defaults[] = {NULL,
+				  "",
+				  "docker-default",
+				  "runtime/default",
+				  "containers-default-0.50.1",
+				  "crun-default",
+				  "cri-containerd.apparmor.d"};
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		CHECK(ph_profile_choose(&conf, defaults[i], NULL, false, &c, &err) == 0);
 		CHECK_STR(c.name, "phoenix-default");
