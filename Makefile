@@ -88,10 +88,13 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/obj/shim/cmd/main.o
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-HDRS       := $(wildcard $(patsubst %,%/*.h,$(SRC_DIRS)) tests/unit/*.h tests/unit/aa-fixtures/*.h) \
-              $(BUILD)/paths.h
 # every object of this build sees the directories it was built for
 ALL_CFLAGS += -include $(BUILD)/paths.h
+# Each compile writes the headers it read (paths.h among them) to a .d file
+# beside its output, included below: changing a header rebuilds exactly
+# the objects and programs that include it.  -MP adds an empty rule per
+# header, so that a header removed or renamed does not stop the build.
+DEPFLAGS    = -MMD -MP -MF $@.d -MT $@
 
 .PHONY: all deps check demo unit bats integration sanitize valgrind install install-files deb deb-deps clean format lint bench fuzz fuzz-long FORCE
 
@@ -118,9 +121,9 @@ $(BUILD)/paths.h: FORCE
 		[ ! -f $@ ] || echo "the installation directories changed since the last build: rebuilding"; \
 		mv -f $@.tmp $@; fi
 
-$(BUILD)/obj/%.o: %.c $(HDRS)
+$(BUILD)/obj/%.o: %.c $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/libphoenix.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -129,9 +132,9 @@ $(BUILD)/libphoenix.a: $(LIB_OBJS)
 $(BUILD)/phoenix: $(MAIN_OBJ) $(BUILD)/libphoenix.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PHOENIX_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libphoenix.a $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libphoenix.a $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 deps:
 	@missing=$$(for p in $(ALL_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -278,3 +281,7 @@ clean:
 # benchmarks, fuzzing and the valgrind run live beside their files
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
+
+# the headers each object and program was last built from (DEPFLAGS)
+-include $(wildcard $(patsubst %,%.d,$(LIB_OBJS) $(MAIN_OBJ) $(TEST_BINS) $(FUZZ_LIB_OBJS) \
+                                      $(FUZZ_BINS) $(BENCH_BUILD)/bench_exec $(BENCH_BUILD)/bench_aa))
