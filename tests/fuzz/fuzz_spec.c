@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "caps.h"
-#include "cli.h"
 #include "config.h"
 #include "gpu.h"
 #include "json.h"
@@ -34,8 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	/* warnings (dropped capabilities, …) go nowhere */
-	static struct ph_cli cli = {.log = "/dev/null"};
-	ph_log_setup(&cli);
+	ph_log_setup("/dev/null", PH_LOG_TEXT, false);
 	ph_error_t err = NULL;
 	if (ph_config_load_path(&conf, NULL, false, &err) < 0) {
 		fprintf(stderr, "config defaults: %s\n", err->msg);

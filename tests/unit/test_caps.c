@@ -21,16 +21,12 @@ static char log_path[64];
 
 static void log_start(void)
 {
-	static struct ph_cli cli;
 	snprintf(log_path, sizeof(log_path), "/tmp/phoenix-test-log-XXXXXX");
 	int fd = mkstemp(log_path);
 	if (fd < 0)
 		abort();
 	close(fd);
-	cli.log = log_path;
-	cli.log_format = PH_LOG_TEXT;
-	cli.debug = true;
-	ph_log_setup(&cli);
+	ph_log_setup(log_path, PH_LOG_TEXT, true);
 }
 
 /* What was logged since the last call; the file is emptied. */

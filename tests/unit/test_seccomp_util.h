@@ -40,17 +40,12 @@ static char test_log_path[64] __attribute__((unused));
 
 static inline void log_capture_start(void)
 {
-	static struct ph_cli cli;
 	snprintf(test_log_path, sizeof(test_log_path), "/tmp/phoenix-test-log-XXXXXX");
 	int fd = mkstemp(test_log_path);
 	if (fd < 0)
 		abort();
 	close(fd);
-	memset(&cli, 0, sizeof(cli));
-	cli.log = test_log_path;
-	cli.log_format = PH_LOG_TEXT;
-	cli.debug = true;
-	ph_log_setup(&cli);
+	ph_log_setup(test_log_path, PH_LOG_TEXT, true);
 }
 
 /* What was logged since the last call (free it); the file is emptied. */
