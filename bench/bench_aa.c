@@ -7,7 +7,7 @@
  * a scratch namespace `phx-bench-<pid>`:
  *   mkdir   create the namespace          (ph_aa_ns_create)
  *   load    load NAME from phoenix's compiled cache into it
- *           (ph_aa_policy_load_profile, as create does; must be a hit)
+ *           (ph_aa_cache_load_profile, as create does; must be a hit)
  *   onexec  (with --noop, between load and rmdir) fork, the child writes
  *           `exec :<ns>:unconfined` to its exec attribute as phoenix's
  *           runtime child does (ph_aa_onexec_apply) and execs the no-op,
@@ -203,8 +203,8 @@ int main(int argc, char **argv)
 	bool hit = false;
 	if (ph_aa_ns_create(&env, ns, &err) < 0)
 		fail("mkdir", &err);
-	if (ph_aa_policy_load_profile(&env, cache, parser, profiles, profile, ns, false, false,
-				      &hit, &err) < 0)
+	if (ph_aa_cache_load_profile(&env, cache, parser, profiles, profile, ns, false, false, &hit,
+				     &err) < 0)
 		fail("load", &err);
 	if (ph_aa_ns_remove(&env, ns, &err) < 0)
 		fail("rmdir", &err);
@@ -236,8 +236,8 @@ int main(int argc, char **argv)
 		if (ph_aa_ns_create(&env, ns, &err) < 0)
 			fail("mkdir", &err);
 		double t1 = now_us();
-		if (ph_aa_policy_load_profile(&env, cache, parser, profiles, profile, ns, false,
-					      false, &hit, &err) < 0)
+		if (ph_aa_cache_load_profile(&env, cache, parser, profiles, profile, ns, false,
+					     false, &hit, &err) < 0)
 			fail("load", &err);
 		double t2 = now_us();
 		if (!hit) {
