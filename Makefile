@@ -27,7 +27,7 @@ PATH_VARS  := PREFIX BINDIR SBINDIR LIBEXECDIR DATADIR MANDIR BASHCOMPDIR TMPFIL
 # installs only those missing (apt-get, as root).
 BUILD_PKGS := gcc make pkg-config libyajl-dev libapparmor-dev libcap-dev libseccomp-dev
 TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind clang man-db groff-base \
-              libclang-rt-14-dev apparmor apparmor-utils
+              libclang-rt-14-dev apparmor apparmor-utils shellcheck clang-format
 VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd podman \
               uidmap iptables mmdebstrap e2fsprogs
 # what `make deb` needs besides BUILD_PKGS (`make deb-deps`; the tests
@@ -96,7 +96,7 @@ ALL_CFLAGS += -include $(BUILD)/paths.h
 # header, so that a header removed or renamed does not stop the build.
 DEPFLAGS    = -MMD -MP -MF $@.d -MT $@
 
-.PHONY: all deps check demo unit bats integration sanitize valgrind install install-files deb deb-deps clean format lint bench fuzz fuzz-long FORCE
+.PHONY: all deps check gates check-includes check-format shellcheck demo unit bats integration sanitize valgrind install install-files deb deb-deps clean format lint bench fuzz fuzz-long FORCE
 
 all: $(BUILD)/phoenix $(BUILD)/kernelfs-probe
 
@@ -175,8 +175,37 @@ integration: $(BUILD)/phoenix
 		[ $$rc = 0 ] || exit $$rc; \
 	done
 
-# The test command (README, .ci/run): every suite, the real-kernel one last.
+# The fast gates, first in `make check` so that it fails in seconds, not
+# after the build and the suites:
+#  - check-includes: includes go downward, from each folder of SRC_DIRS to
+#    itself and the ones before it (tests/check-includes.sh);
+#  - check-format: every .c and .h of the repository as .clang-format has
+#    it (`make format` rewrites them);
+#  - shellcheck: every shell file, found by its shebang (tests/shellcheck.sh),
+#    at severity warning: errors and warnings fail.  The info level is left
+#    out on purpose: nearly all of it is SC2016 (`$` in single quotes), and
+#    in this repository single-quoted `$` is code for another shell — the
+#    script of a `sh -c` inside a container or the VM
+#    (integration/tests/phoenix-lxc.bats' ESCAPE_SCRIPT, KFS_ATTACK, …), a jq
+#    program's `$v`, backquotes in an expected message — which expanding
+#    would break.  The other infos were read and fixed where they were real
+#    (a `!` that could not fail a bats test).
+FORMAT_SRCS := $(shell git ls-files --cached --others --exclude-standard -- '*.c' '*.h' 2>/dev/null)
+ifeq ($(FORMAT_SRCS),)
+FORMAT_SRCS := $(shell find . -name '*.[ch]' -not -path './build*' -not -path './.git/*')
+endif
+gates: check-includes check-format shellcheck
+check-includes:
+	tests/check-includes.sh $(SRC_DIRS)
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+shellcheck:
+	tests/shellcheck.sh --severity=warning
+
+# The test command (README, .ci/run): the gates, then every suite, the
+# real-kernel one last.
 check: deps
+	$(MAKE) gates
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) bats
@@ -269,7 +298,7 @@ deb: deb-deps
 	dpkg-buildpackage -us -uc -b
 
 format:
-	clang-format -i $(wildcard $(patsubst %,%/*.[ch],$(SRC_DIRS)) tests/unit/*.[ch])
+	clang-format -i $(FORMAT_SRCS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \

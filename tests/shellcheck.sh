@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Run shellcheck over every shell file of the repository: the files git tracks
-# (every file below the top, outside a checkout) whose first line is a
-# shebang naming sh, bash, dash, ash, busybox or bats, and the sourced
-# files named *.sh or *.bash that have none.
+# Run shellcheck over every shell file of the repository: of the files
+# git lists (tracked, or untracked and not ignored; outside a checkout,
+# every file below the top), those whose first line is a shebang naming
+# sh, bash, dash, ash, busybox or bats, and the sourced files named *.sh
+# or *.bash that have none.
 #
 #   tests/shellcheck.sh [SHELLCHECK-OPTION...]    (the Makefile passes the
 #                                                  severity)
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 list_files() {
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git ls-files -z
+		git ls-files -z --cached --others --exclude-standard
 	else
 		find . -path ./.git -prune -o -path './build*' -prune -o -type f -print0
 	fi
