@@ -15,7 +15,7 @@ set -euo pipefail
 # "including-file included-file": upward includes still to be removed
 KNOWN=(
 	# the core takes the command context (struct ph_context) and
-	# ph_cli_effective_root (issue 17, item 3's confine.c part)
+	# ph_cli_effective_root from the command line (issue 17)
 	"shim/core/confine.h shim/cmd/commands.h"
 )
 
