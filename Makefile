@@ -27,7 +27,7 @@ PATH_VARS  := PREFIX BINDIR SBINDIR LIBEXECDIR DATADIR MANDIR BASHCOMPDIR TMPFIL
 # installs only those missing (apt-get, as root).
 BUILD_PKGS := gcc make pkg-config libyajl-dev libapparmor-dev libcap-dev libseccomp-dev
 TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind clang man-db groff-base \
-              libclang-rt-14-dev apparmor apparmor-utils
+              libclang-rt-14-dev apparmor apparmor-utils shellcheck clang-format
 VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd podman \
               uidmap iptables mmdebstrap e2fsprogs
 # what `make deb` needs besides BUILD_PKGS (`make deb-deps`; the tests
@@ -36,8 +36,7 @@ DEB_PKGS   := dpkg-dev debhelper dh-apparmor fakeroot lintian
 ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS) $(DEB_PKGS)
 
 # The source tree, lowest layer first (README, "Layout"): a folder's code
-# includes from its own folder and the ones before it (README, "Layout",
-# names the two includes that still go upward).
+# includes from its own folder and the ones before it (make check-includes).
 SRC_DIRS   := lib runtime-spec shim/aa shim/seccomp shim/audit shim/core shim/cmd
 SRC_INCS   := $(patsubst %,-I%,$(SRC_DIRS))
 ifneq ($(wildcard shim/*.c shim/*.h),)
@@ -88,12 +87,15 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/obj/shim/cmd/main.o
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-HDRS       := $(wildcard $(patsubst %,%/*.h,$(SRC_DIRS)) tests/unit/*.h tests/unit/aa-fixtures/*.h) \
-              $(BUILD)/paths.h
 # every object of this build sees the directories it was built for
 ALL_CFLAGS += -include $(BUILD)/paths.h
+# Each compile writes the headers it read (paths.h among them) to a .d file
+# beside its output, included below: changing a header rebuilds exactly
+# the objects and programs that include it.  -MP adds an empty rule per
+# header, so that a header removed or renamed does not stop the build.
+DEPFLAGS    = -MMD -MP -MF $@.d -MT $@
 
-.PHONY: all deps check demo unit bats integration sanitize valgrind install install-files deb deb-deps clean format lint bench fuzz fuzz-long FORCE
+.PHONY: all deps check gates check-includes check-format shellcheck demo unit bats integration sanitize valgrind install install-files deb deb-deps clean format lint bench fuzz fuzz-long FORCE
 
 all: $(BUILD)/phoenix $(BUILD)/kernelfs-probe
 
@@ -118,9 +120,9 @@ $(BUILD)/paths.h: FORCE
 		[ ! -f $@ ] || echo "the installation directories changed since the last build: rebuilding"; \
 		mv -f $@.tmp $@; fi
 
-$(BUILD)/obj/%.o: %.c $(HDRS)
+$(BUILD)/obj/%.o: %.c $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/libphoenix.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -129,9 +131,9 @@ $(BUILD)/libphoenix.a: $(LIB_OBJS)
 $(BUILD)/phoenix: $(MAIN_OBJ) $(BUILD)/libphoenix.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PHOENIX_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libphoenix.a $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libphoenix.a $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 deps:
 	@missing=$$(for p in $(ALL_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -172,8 +174,37 @@ integration: $(BUILD)/phoenix
 		[ $$rc = 0 ] || exit $$rc; \
 	done
 
-# The test command (README, .ci/run): every suite, the real-kernel one last.
+# The fast gates, first in `make check` so that it fails in seconds, not
+# after the build and the suites:
+#  - check-includes: includes go downward, from each folder of SRC_DIRS to
+#    itself and the ones before it (tests/check-includes.sh);
+#  - check-format: every .c and .h of the repository as .clang-format has
+#    it (`make format` rewrites them);
+#  - shellcheck: every shell file, found by its shebang (tests/shellcheck.sh),
+#    at severity warning: errors and warnings fail.  The info level is left
+#    out on purpose: nearly all of it is SC2016 (`$` in single quotes), and
+#    in this repository single-quoted `$` is code for another shell — the
+#    script of a `sh -c` inside a container or the VM
+#    (integration/tests/phoenix-lxc.bats' ESCAPE_SCRIPT, KFS_ATTACK, …), a jq
+#    program's `$v`, backquotes in an expected message — which expanding
+#    would break.  The other infos were read and fixed where they were real
+#    (a `!` that could not fail a bats test).
+FORMAT_SRCS := $(shell git ls-files --cached --others --exclude-standard -- '*.c' '*.h' 2>/dev/null)
+ifeq ($(FORMAT_SRCS),)
+FORMAT_SRCS := $(shell find . -name '*.[ch]' -not -path './build*' -not -path './.git/*')
+endif
+gates: check-includes check-format shellcheck
+check-includes:
+	tests/check-includes.sh $(SRC_DIRS)
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+shellcheck:
+	tests/shellcheck.sh --severity=warning
+
+# The test command (README, .ci/run): the gates, then every suite, the
+# real-kernel one last.
 check: deps
+	$(MAKE) gates
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) bats
@@ -266,7 +297,7 @@ deb: deb-deps
 	dpkg-buildpackage -us -uc -b
 
 format:
-	clang-format -i $(wildcard $(patsubst %,%/*.[ch],$(SRC_DIRS)) tests/unit/*.[ch])
+	clang-format -i $(FORMAT_SRCS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
@@ -278,3 +309,7 @@ clean:
 # benchmarks, fuzzing and the valgrind run live beside their files
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
+
+# the headers each object and program was last built from (DEPFLAGS)
+-include $(wildcard $(patsubst %,%.d,$(LIB_OBJS) $(MAIN_OBJ) $(TEST_BINS) $(FUZZ_LIB_OBJS) \
+                                      $(FUZZ_BINS) $(BENCH_BUILD)/bench_exec $(BENCH_BUILD)/bench_aa))

@@ -26,13 +26,13 @@ $(BENCH_BUILD)/noop: bench/noop.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
-$(BENCH_BUILD)/bench_exec: bench/bench_exec.c
+$(BENCH_BUILD)/bench_exec: bench/bench_exec.c $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $<
 
-$(BENCH_BUILD)/bench_aa: bench/bench_aa.c $(BUILD)/libphoenix.a $(HDRS)
+$(BENCH_BUILD)/bench_aa: bench/bench_aa.c $(BUILD)/libphoenix.a $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libphoenix.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 # phoenix linked against the shared libraries (build-dynamic/), for comparison
 .PHONY: phoenix-dynamic

@@ -7,7 +7,7 @@
  * a scratch namespace `phx-bench-<pid>`:
  *   mkdir   create the namespace          (ph_aa_ns_create)
  *   load    load NAME from phoenix's compiled cache into it
- *           (ph_aa_policy_load_profile, as create does; must be a hit)
+ *           (ph_aa_cache_load_profile, as create does; must be a hit)
  *   onexec  (with --noop, between load and rmdir) fork, the child writes
  *           `exec :<ns>:unconfined` to its exec attribute as phoenix's
  *           runtime child does (ph_aa_onexec_apply) and execs the no-op,
@@ -16,7 +16,8 @@
  * then the same load in its two halves, into a fresh namespace:
  *   lookup  the cache key (profile files, kernel features, parser
  *           identity) and the read of the entry (ph_aa_policy_cached)
- *   kernel  the write to the namespace's .replace (ph_aa_policy_load_ns_features, the features text at hand)
+ *   kernel  the write to the namespace's .replace
+ *           (ph_aa_policy_load_ns_features, the features text at hand)
  *   rmdir   remove the namespace           (ph_aa_ns_remove)
  *   exec    fork + execve of the static no-op (--noop) and wait
  * and every N/M rounds, interleaved with them:
@@ -133,14 +134,14 @@ int main(int argc, char **argv)
 	const char *parser = "/sbin/apparmor_parser";
 	int rounds = 50, parser_rounds = 15;
 	static const struct option opts[] = {
-		{ "profiles", required_argument, NULL, 'd' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "cache", required_argument, NULL, 'c' },
-		{ "parser", required_argument, NULL, 'P' },
-		{ "noop", required_argument, NULL, 'x' },
-		{ "rounds", required_argument, NULL, 'n' },
-		{ "parser-rounds", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
+	    {"profiles", required_argument, NULL, 'd'},
+	    {"profile", required_argument, NULL, 'p'},
+	    {"cache", required_argument, NULL, 'c'},
+	    {"parser", required_argument, NULL, 'P'},
+	    {"noop", required_argument, NULL, 'x'},
+	    {"rounds", required_argument, NULL, 'n'},
+	    {"parser-rounds", required_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0},
 	};
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -202,8 +203,8 @@ int main(int argc, char **argv)
 	bool hit = false;
 	if (ph_aa_ns_create(&env, ns, &err) < 0)
 		fail("mkdir", &err);
-	if (ph_aa_policy_load_profile(&env, cache, parser, profiles, profile, ns, false, false,
-				      &hit, &err) < 0)
+	if (ph_aa_cache_load_profile(&env, cache, parser, profiles, profile, ns, false, false, &hit,
+				     &err) < 0)
 		fail("load", &err);
 	if (ph_aa_ns_remove(&env, ns, &err) < 0)
 		fail("rmdir", &err);
@@ -235,8 +236,8 @@ int main(int argc, char **argv)
 		if (ph_aa_ns_create(&env, ns, &err) < 0)
 			fail("mkdir", &err);
 		double t1 = now_us();
-		if (ph_aa_policy_load_profile(&env, cache, parser, profiles, profile, ns, false,
-					      false, &hit, &err) < 0)
+		if (ph_aa_cache_load_profile(&env, cache, parser, profiles, profile, ns, false,
+					     false, &hit, &err) < 0)
 			fail("load", &err);
 		double t2 = now_us();
 		if (!hit) {
@@ -244,7 +245,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (noop) {
-			char *nargv[] = { (char *)noop, NULL };
+			char *nargv[] = {(char *)noop, NULL};
 			double o0 = now_us();
 			run_planned(nargv, &plan);
 			oe[r] = now_us() - o0;
@@ -258,7 +259,7 @@ int main(int argc, char **argv)
 		rm[r] = t3 - rm0;
 		double t4 = t3, t5 = t3;
 		if (noop) {
-			char *nargv[] = { (char *)noop, NULL };
+			char *nargv[] = {(char *)noop, NULL};
 			t4 = now_us();
 			run(nargv);
 			t5 = now_us();
@@ -285,9 +286,11 @@ int main(int argc, char **argv)
 		lk[r] = h1 - h0;
 		kl[r] = h2 - h1;
 		if (every && r % every == 0 && n_pa < parser_rounds) {
-			char *pargv[] = { (char *)parser, (char *)"-r", (char *)"-T", (char *)"-q",
-					  (char *)"-n", ns, (char *)"-I", (char *)profiles,
-					  (char *)"--", profile_path, NULL };
+			char *pargv[] = {
+			    (char *)parser, (char *)"-r", (char *)"-T", (char *)"-q",
+			    (char *)"-n",   ns,		  (char *)"-I", (char *)profiles,
+			    (char *)"--",   profile_path, NULL,
+			};
 			double p0 = now_us();
 			run(pargv);
 			double p1 = now_us();
@@ -296,7 +299,8 @@ int main(int argc, char **argv)
 			if (ph_aa_ns_exists(&env, ns, &exists, &err) < 0)
 				fail("exists", &err);
 			if (!exists) {
-				fprintf(stderr, "bench_aa: apparmor_parser -n did not create %s\n", ns);
+				fprintf(stderr, "bench_aa: apparmor_parser -n did not create %s\n",
+					ns);
 				return 1;
 			}
 			if (ph_aa_ns_remove(&env, ns, &err) < 0)

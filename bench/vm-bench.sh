@@ -330,7 +330,7 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 		exec) label="fork+execve of a static no-op" ;;
 		onexec) label="… with the transition written before the execve (into the namespace)" ;;
 		mkdir) label="namespace mkdir" ;;
-		load) label="cached profile load (ph_aa_policy_load_profile)" ;;
+		load) label="cached profile load (ph_aa_cache_load_profile)" ;;
 		lookup) label="… of which cache key + read" ;;
 		kernel) label="… of which the kernel's .replace write" ;;
 		rmdir) label="namespace rmdir" ;;
@@ -426,7 +426,7 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	echo
 	echo "| way | median | p10–p90 |"
 	echo "|---|---:|---:|"
-	printf '| cache (ph_aa_policy_load_profile, %s rounds) | %s | %s–%s |\n' "$(awk -F'\t' '$1 == "load" { print $2 }' "$T/aa.tsv")" "$(aa load)" "$(aa load 4)" "$(aa load 5)"
+	printf '| cache (ph_aa_cache_load_profile, %s rounds) | %s | %s–%s |\n' "$(awk -F'\t' '$1 == "load" { print $2 }' "$T/aa.tsv")" "$(aa load)" "$(aa load 4)" "$(aa load 5)"
 	printf '| %s (%s rounds) | %s | %s–%s |\n' "\`apparmor_parser -r -T -n NS\`" "$(awk -F'\t' '$1 == "parser" { print $2 }' "$T/aa.tsv")" "$(aa parser)" "$(aa parser 4)" "$(aa parser 5)"
 	echo
 	echo "The cache is **$(awk -v p="$(aa parser)" -v l="$(aa load)" 'BEGIN { printf "%.0f", p / l }')×** faster (target ≥ 50×)."

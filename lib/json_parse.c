@@ -1,7 +1,22 @@
 /* phoenix: JSON text to tree, with yajl's callback parser (see json.h).
  *
- * yajl_tree is not used: it stores strings NUL-terminated (losing
- * "\u0000"), converts numbers, and silently keeps duplicate keys. */
+ * yajl's own tree (yajl 2, src/yajl_tree.c) is not used, for what it does
+ * with a document phoenix must read as runc does:
+ *  - yajl_tree_parse() takes a NUL-terminated string and parses
+ *    strlen(input) bytes: a NUL byte inside a file would end the document
+ *    early instead of being refused;
+ *  - it stores strings and keys NUL-terminated without their length, so
+ *    "\u0000" in a value or a key cuts it short;
+ *  - it turns comments on (yajl_allow_comments), which Go's
+ *    encoding/json refuses;
+ *  - it appends a repeated key as one more member, and yajl_tree_get()
+ *    returns the first, where encoding/json lets the later key win: here
+ *    an exact repeat is refused (on_end_map) and one that differs in case
+ *    by the spec reader (runtime-spec/spec_keys.c);
+ *  - it has no way to edit a tree or write one out, which rewriting
+ *    config.json needs (json.c, json_write.c).
+ * Its numbers are no reason: it keeps their text (u.number.r) beside the
+ * conversions, and this tree keeps the text alone (on_number). */
 #include "json.h"
 #include "json_internal.h"
 

@@ -17,11 +17,11 @@ static struct {
 	bool debug;
 } log_conf;
 
-void ph_log_setup(const struct ph_cli *cli)
+void ph_log_setup(const char *path, enum ph_log_format format, bool debug)
 {
-	log_conf.path = cli->log;
-	log_conf.format = cli->log_format;
-	log_conf.debug = cli->debug;
+	log_conf.path = path;
+	log_conf.format = format;
+	log_conf.debug = debug;
 }
 
 void ph_log_enable_debug(void)

@@ -12,13 +12,16 @@
 #define PHOENIX_LOG_H
 
 #include <stdbool.h>
-#include "cli.h"
+
 #include "error.h"
 
 enum ph_log_level { PH_LOG_DEBUG, PH_LOG_INFO, PH_LOG_WARNING, PH_LOG_ERROR };
+/* --log-format */
+enum ph_log_format { PH_LOG_TEXT = 0, PH_LOG_JSON };
 
-/* Take --log, --log-format and --debug from the command line. */
-void ph_log_setup(const struct ph_cli *cli);
+/* Log to `path` (--log; NULL: stderr) in `format` (--log-format), with
+ * debug tracing when `debug` (--debug). */
+void ph_log_setup(const char *path, enum ph_log_format format, bool debug);
 /* Turn debug tracing on (the config's `debug` key). */
 void ph_log_enable_debug(void);
 bool ph_log_debug_enabled(void);

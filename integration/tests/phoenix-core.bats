@@ -22,7 +22,8 @@ teardown() {
 	# the profile is loaded in that namespace, and only there
 	grep -qx 'phoenix-default (enforce)' "$AAFS/policy/namespaces/$ns/profiles/"*/name 2>/dev/null ||
 		cat "$AAFS/policy/namespaces/$ns/profiles/"*/name | grep -qx phoenix-default
-	! grep -q '^phoenix-default ' "$AAFS/profiles"
+	run grep -q '^phoenix-default ' "$AAFS/profiles"
+	assert_failure 1
 	# config.json now names the in-namespace profile
 	jq -e '.process.apparmorProfile == "phoenix-default"' "$T/b/config.json"
 	run phx start c1

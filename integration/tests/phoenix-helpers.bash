@@ -65,7 +65,10 @@ log_error() {
 phx_namespaces() {
 	local dir=$AAFS/policy/namespaces
 	[ -z "${1:-}" ] || dir=$dir/$1/namespaces
-	ls "$dir" 2>/dev/null | grep '^phx-' || true
+	local n
+	for n in "$dir"/phx-*; do
+		[ ! -e "$n" ] || echo "${n##*/}"
+	done
 }
 
 # make_bundle DIR SCRIPT: a busybox container running `sh -c SCRIPT`, with a
@@ -88,7 +91,8 @@ make_bundle() {
 }
 
 # A container script that records its own label and the result of reading
-# the canary paths, then waits.
+# the canary paths, then waits.  (For the files that load this one.)
+# shellcheck disable=SC2034
 PROBE_SCRIPT='cat /proc/self/attr/current >/label
 cat /phoenix-denied/secret >/dev/null 2>/denied.err; echo $? >/denied.status
 cat /phoenix-host-denied/secret >/dev/null 2>/host-denied.err; echo $? >/host-denied.status
@@ -97,8 +101,8 @@ exec sleep 1000'
 
 # wait_file PATH: wait up to 30 s for PATH to exist.
 wait_file() {
-	local i
-	for i in $(seq 300); do
+	local _
+	for _ in $(seq 300); do
 		[ -e "$1" ] && return 0
 		sleep 0.1
 	done

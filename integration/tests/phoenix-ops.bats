@@ -23,7 +23,7 @@ teardown() {
 	assert_line --regexp '^ok +namespace-remove '
 	assert_line "phoenix can confine containers here"
 	# the scratch namespace is gone
-	[ -z "$(ls "$AAFS/policy/namespaces" | grep '^phx-check-')" ]
+	[ -z "$(phx_namespaces | grep '^phx-check-')" ]
 }
 
 @test "check in a namespace of its own under a host profile, and confined in the root namespace" {

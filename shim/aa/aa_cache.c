@@ -768,10 +768,9 @@ static bool is_stale(const ph_error_t err)
 
 /* Get the policy (`ns` != NULL and `toplevel`: for that namespace), load
  * it, and recompile once if the kernel refuses a cached form as stale. */
-int ph_aa_policy_load_profile(const struct ph_aa_env *env, const char *cache_dir,
-			      const char *parser, const char *profiles_dir,
-			      const char *profile_name, const char *ns, bool toplevel,
-			      bool complain, bool *hit_out, ph_error_t *err)
+int ph_aa_cache_load_profile(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
+			     const char *profiles_dir, const char *profile_name, const char *ns,
+			     bool toplevel, bool complain, bool *hit_out, ph_error_t *err)
 {
 	struct cache_req req;
 	int r = cache_req_init(&req, env, cache_dir, parser, profiles_dir, profile_name, err);
@@ -803,14 +802,14 @@ int ph_aa_policy_load_cached(const struct ph_aa_env *env, const char *cache_dir,
 			     const char *profiles_dir, const char *profile_name, const char *ns,
 			     ph_error_t *err)
 {
-	return ph_aa_policy_load_profile(env, cache_dir, parser, profiles_dir, profile_name, ns,
-					 false, false, NULL, err);
+	return ph_aa_cache_load_profile(env, cache_dir, parser, profiles_dir, profile_name, ns,
+					false, false, NULL, err);
 }
 
 int ph_aa_policy_load_cached_via_toplevel(const struct ph_aa_env *env, const char *cache_dir,
 					  const char *parser, const char *profiles_dir,
 					  const char *profile_name, const char *ns, ph_error_t *err)
 {
-	return ph_aa_policy_load_profile(env, cache_dir, parser, profiles_dir, profile_name, ns,
-					 true, false, NULL, err);
+	return ph_aa_cache_load_profile(env, cache_dir, parser, profiles_dir, profile_name, ns,
+					true, false, NULL, err);
 }

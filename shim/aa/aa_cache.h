@@ -76,9 +76,8 @@ int ph_aa_policy_load_cached_via_toplevel(const struct ph_aa_env *env, const cha
  * complain mode when `complain`; *hit (may be NULL) tells whether the
  * compiled form came from the cache.  A cached form the kernel refuses as
  * stale is compiled again once. */
-int ph_aa_policy_load_profile(const struct ph_aa_env *env, const char *cache_dir,
-			      const char *parser, const char *profiles_dir,
-			      const char *profile_name, const char *ns, bool toplevel,
-			      bool complain, bool *hit, ph_error_t *err);
+int ph_aa_cache_load_profile(const struct ph_aa_env *env, const char *cache_dir, const char *parser,
+			     const char *profiles_dir, const char *profile_name, const char *ns,
+			     bool toplevel, bool complain, bool *hit, ph_error_t *err);
 
 #endif

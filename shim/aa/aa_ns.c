@@ -16,6 +16,7 @@
 #include "aa_io.h"
 #include "aa_label.h"
 #include "aa_names.h"
+#include "aa_policy.h"
 #include "aa_probe.h"
 
 #define SECURITYFS_MOUNT_HINT "mount -t securityfs securityfs /sys/kernel/security"
@@ -85,6 +86,22 @@ int ph_aa_ns_remove(const struct ph_aa_env *env, const char *name, ph_error_t *e
 	if (e == EACCES || e == EPERM)
 		return ph_aa_admin_error(env, e, err, what);
 	return ph_error_make(err, e, "%s: rmdir `%s`", what, path);
+}
+
+int ph_aa_ns_remove_via_toplevel(const struct ph_aa_env *env, const char *name, ph_error_t *err)
+{
+	if (name == NULL || !ph_aa_name_valid(name))
+		return ph_error_make(err, EINVAL, "remove policy namespace: invalid name `%s`",
+				     name ? name : "(null)");
+	cleanup_free char *aafs = NULL;
+	if (ph_aa_env_apparmorfs(env, &aafs, err) < 0)
+		return ph_error_wrap(err, "remove policy namespace `%s`", name);
+	cleanup_free char *what =
+	    ph_aa_pathf(err, "remove policy namespace `%s` (top level)", name);
+	cleanup_free char *fqname = ph_aa_pathf(err, ":%s:", name);
+	if (what == NULL || fqname == NULL)
+		return -1;
+	return ph_aa_policy_remove_in_dir(env, aafs, fqname, PH_AA_OP_NS_REMOVE, what, err);
 }
 
 int ph_aa_ns_exists(const struct ph_aa_env *env, const char *name, bool *exists, ph_error_t *err)

@@ -275,10 +275,9 @@ int ph_aa_policy_load_via_toplevel_features(const struct ph_aa_env *env, const c
 	return replace_in_dir(env, features, aafs, ns, blob, len, what, err);
 }
 
-/* Write `name` to <dir>/.remove.  A missing `dir`, profile or namespace
- * (ENOENT) is success: removal is idempotent. */
-static int remove_in_dir(const struct ph_aa_env *env, const char *dir, const char *name,
-			 const char *op, const char *what, ph_error_t *err)
+/* A missing `dir` (ENOENT) is success too: removal is idempotent. */
+int ph_aa_policy_remove_in_dir(const struct ph_aa_env *env, const char *dir, const char *name,
+			       const char *op, const char *what, ph_error_t *err)
 {
 	int r = PH_AA_CALL(op, ph_aa_is_dir(dir) == -ENOENT ? (errno = ENOENT, -1) : 0);
 	if (r == 0) {
@@ -311,21 +310,5 @@ int ph_aa_policy_remove_ns(const struct ph_aa_env *env, const char *ns, const ch
 	    ph_aa_pathf(err, "remove profile `%s` from namespace `%s`", profile_name, ns);
 	if (what == NULL)
 		return -1;
-	return remove_in_dir(env, dir, profile_name, PH_AA_OP_POLICY_LOAD, what, err);
-}
-
-int ph_aa_ns_remove_via_toplevel(const struct ph_aa_env *env, const char *name, ph_error_t *err)
-{
-	if (name == NULL || !ph_aa_name_valid(name))
-		return ph_error_make(err, EINVAL, "remove policy namespace: invalid name `%s`",
-				     name ? name : "(null)");
-	cleanup_free char *aafs = NULL;
-	if (ph_aa_env_apparmorfs(env, &aafs, err) < 0)
-		return ph_error_wrap(err, "remove policy namespace `%s`", name);
-	cleanup_free char *what =
-	    ph_aa_pathf(err, "remove policy namespace `%s` (top level)", name);
-	cleanup_free char *fqname = ph_aa_pathf(err, ":%s:", name);
-	if (what == NULL || fqname == NULL)
-		return -1;
-	return remove_in_dir(env, aafs, fqname, PH_AA_OP_NS_REMOVE, what, err);
+	return ph_aa_policy_remove_in_dir(env, dir, profile_name, PH_AA_OP_POLICY_LOAD, what, err);
 }

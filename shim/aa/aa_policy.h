@@ -74,6 +74,14 @@ int ph_aa_policy_load_via_toplevel_features(const struct ph_aa_env *env, const c
 					    const char *ns, const char *blob, size_t len,
 					    ph_error_t *err);
 
+/* Write `name` (a profile's, or `:<ns>:` for a child namespace) to
+ * `dir`/.remove: a namespace's directory, or apparmorfs itself for the
+ * top-level .remove.  `op` is the operation PHOENIX_FAULT names
+ * (aa_fault.h), `what` begins the error message.  A missing profile or
+ * namespace is success. */
+int ph_aa_policy_remove_in_dir(const struct ph_aa_env *env, const char *dir, const char *name,
+			       const char *op, const char *what, ph_error_t *err);
+
 /* Remove profile `profile_name` from namespace `ns` (its .remove).  A
  * missing profile is success. */
 int ph_aa_policy_remove_ns(const struct ph_aa_env *env, const char *ns, const char *profile_name,

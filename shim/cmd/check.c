@@ -92,6 +92,34 @@ static void check_exec_interface(struct report *r, const struct ph_aa_probe *p)
 	    p->attr_apparmor_dir ? "attr/apparmor" : "attr", why);
 }
 
+/* The display LSM as create plans it (ph_aa_onexec_plan_probed): through
+ * the system call none is needed; through procfs the planner decides, and
+ * its refusal is the failure create would report. */
+static void check_display_lsm(struct report *r, const struct ph_aa_probe *p)
+{
+	if (p->lsm.iface == PH_AA_EXEC_SYSCALL) {
+		add(r, "display-lsm", OK, NULL,
+		    "lsm_set_self_attr(2) addresses AppArmor by its id: no display LSM needed");
+		return;
+	}
+	struct ph_aa_onexec plan;
+	ph_aa_onexec_init(&plan);
+	ph_error_t e = NULL;
+	if (ph_aa_onexec_plan_display_probed(p, &plan, &e) < 0) {
+		add_error(r, "display-lsm", &e,
+			  p->lsm_list_errno != 0
+			      ? "securityfs's `lsm` must be readable: it says whether AppArmor is "
+				"stacked"
+			      : "a kernel with the LSM stacking patches (attr/display or "
+				"attr/interface_lsm), or boot without smack and selinux in `lsm=`");
+	} else if (plan.display_path[0] != '\0') {
+		add(r, "display-lsm", OK, NULL, "LSMs stacked (%s): display LSM set through %s",
+		    p->lsm_list, plan.display_path);
+	} else {
+		add(r, "display-lsm", OK, NULL, "no other major LSM: nothing to set");
+	}
+}
+
 static void check_kernel(struct report *r, const struct ph_aa_probe *p)
 {
 	if (p->enabled)
@@ -120,24 +148,7 @@ static void check_kernel(struct report *r, const struct ph_aa_probe *p)
 	    p->attr_apparmor_dir ? "/proc/self/attr/apparmor/ (Linux >= 5.8)"
 				 : "legacy /proc/self/attr/ only");
 	check_exec_interface(r, p);
-	if (p->lsm_stacked && p->lsm.iface == PH_AA_EXEC_SYSCALL) {
-		add(r, "display-lsm", OK, NULL,
-		    "LSMs stacked (%s): lsm_set_self_attr(2) addresses AppArmor by its id, no "
-		    "display LSM needed",
-		    p->lsm_list);
-	} else if (p->lsm_stacked) {
-		if (p->display_attr)
-			add(r, "display-lsm", OK, NULL,
-			    "LSMs stacked (%s): display LSM set through %s", p->lsm_list,
-			    p->display_attr);
-		else
-			add(r, "display-lsm", FAIL,
-			    "a kernel with the LSM stacking patches (attr/display or "
-			    "attr/interface_lsm) is needed to address AppArmor's attributes",
-			    "LSMs stacked (%s) but no display-LSM interface", p->lsm_list);
-	} else {
-		add(r, "display-lsm", OK, NULL, "no other major LSM: nothing to set");
-	}
+	check_display_lsm(r, p);
 }
 
 static void check_caller(struct report *r, struct ph_context *ctx, const struct ph_aa_probe *p)

@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include "error.h"
+#include "log.h"
 
 enum ph_command {
 	PH_CMD_NONE = 0, /* no command: `phoenix --help`, `phoenix --version`, bare */
@@ -62,8 +63,6 @@ enum ph_command {
 	PH_CMD_HOOK,
 	PH_CMD_UNKNOWN, /* a word runc may know and phoenix does not: passed through */
 };
-
-enum ph_log_format { PH_LOG_TEXT = 0, PH_LOG_JSON };
 
 /* Where one value of an option is on the command line: argv[index] +
  * offset (offset > 0 for `--name=value`). */

@@ -22,11 +22,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_delete(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_check(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err);
-int ph_cmd_hook(struct ph_context *ctx, ph_error_t *err);
-
-struct ph_spec;
-/* Add phoenix's poststop hook to a container's config.json (hook.c). */
-int ph_hook_inject(struct ph_context *ctx, struct ph_spec *spec, const char *root, ph_error_t *err);
+int ph_cmd_hook(struct ph_context *ctx, ph_error_t *err); /* hook.c; ph_hook_inject: hook.h */
 int ph_cmd_denials(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_learn(struct ph_context *ctx, ph_error_t *err); /* learn.c */
 

@@ -18,6 +18,7 @@
 #include "confine.h"
 #include "caps.h"
 #include "gpu.h"
+#include "hook.h"
 #include "init_pid.h"
 #include "log.h"
 #include "reap.h"

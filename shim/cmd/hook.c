@@ -18,9 +18,9 @@
 
 #include "aa_env.h"
 #include "aa_names.h"
-#include "commands.h"
 #include "confine.h"
 #include "file.h"
+#include "hook.h"
 #include "json.h"
 #include "log.h"
 #include "reap.h"
@@ -123,7 +123,6 @@ int ph_cmd_hook(struct ph_context *ctx, ph_error_t *err)
 	return 0;
 }
 
-/* The hook entry create adds to config.json. */
 int ph_hook_inject(struct ph_context *ctx, struct ph_spec *spec, const char *root, ph_error_t *err)
 {
 	cleanup_free char *self = NULL;

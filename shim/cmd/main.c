@@ -89,10 +89,11 @@ int main(int argc, char **argv)
 	/* a command line runc would not take (urfave's "Incorrect Usage", or
 	 * checkArgs) fails with 1, for exec too */
 	if (ph_cli_parse(argc, argv, &ctx.cli, &err) < 0) {
-		ph_log_setup(&ctx.cli); /* whatever --log was read before the error */
+		/* whatever --log was read before the error */
+		ph_log_setup(ctx.cli.log, ctx.cli.log_format, ctx.cli.debug);
 		goto usage;
 	}
-	ph_log_setup(&ctx.cli);
+	ph_log_setup(ctx.cli.log, ctx.cli.log_format, ctx.cli.debug);
 	if (ph_cli_check_args(&ctx.cli, &err) < 0)
 		goto usage;
 	if (ph_config_load(&ctx.config, &err) < 0)

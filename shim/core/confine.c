@@ -230,8 +230,8 @@ static int load_profile(struct ph_confinement *c, const char *name, bool topleve
 				     name, conf->local_profiles_dir, conf->profiles_dir,
 				     conf->local_profiles_dir);
 	bool hit = false;
-	if (ph_aa_policy_load_profile(&c->env, conf->cache_dir, conf->parser, dir, name, c->ns,
-				      toplevel, complain, &hit, err) < 0)
+	if (ph_aa_cache_load_profile(&c->env, conf->cache_dir, conf->parser, dir, name, c->ns,
+				     toplevel, complain, &hit, err) < 0)
 		return ph_error_wrap(err, "load into namespace `%s`", c->ns);
 	ph_timing_mark("load"); /* the time: the trace's timing record */
 	ph_debug("profile %s%s loaded into %s%s (compiled policy: cache %s)", name,

@@ -30,6 +30,7 @@ expect_error() {
 	run --separate-stderr "$PHOENIX" --root "$ROOT" --log "$WORK/log.json" --log-format json "$@"
 	assert_failure "${EXPECT_STATUS:-1}"
 	assert_equal "$output" ""
+	# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 	assert_equal "$stderr" ""
 	assert_equal "$(wc -l <"$WORK/log.json")" 1
 	run jq -r 'select(.level == "error") | .msg' "$WORK/log.json"

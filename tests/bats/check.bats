@@ -36,5 +36,6 @@ teardown() {
 @test "check refuses unknown arguments" {
 	run --separate-stderr "$PHOENIX" check --frobnicate
 	assert_failure 1
+	# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 	[[ "$stderr" == *"check: unknown argument"* ]]
 }

@@ -29,8 +29,8 @@ rows() {
 
 # Wait up to 10 s for `pattern` in file `$1`.
 wait_for_text() {
-	local file=$1 pattern=$2 i
-	for i in $(seq 100); do
+	local file=$1 pattern=$2 _
+	for _ in $(seq 100); do
 		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
 		sleep 0.1
 	done

@@ -64,6 +64,7 @@ process_doc() { # process_doc CAP...
 			# shellcheck disable=SC2086 # the spelling is several words
 			run --separate-stderr "$PHOENIX" --root "$ROOT" exec $spelling c1 touch /tmp/ran
 			assert_failure 255
+			# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 			[[ "$stderr" == *"the MAC capabilities are not given to processes of container \`c1\` (macCapabilities is \\\"$policy\\\")"* ]] ||
 				fail "$policy, $spelling: $stderr"
 			[ ! -e "$WORK/b/rootfs/tmp/ran" ] || fail "$spelling: the process ran"

@@ -8,6 +8,7 @@ PHOENIX=${PHOENIX_BIN:-$REPO_ROOT/build/phoenix}
 # The phoenix executable itself, for tests about phoenix recognising its
 # own file: PHOENIX may be a wrapper (tests/valgrind.sh runs phoenix under
 # valgrind through one), which phoenix rightly takes for another program.
+# shellcheck disable=SC2034 # used by the files that load this one
 PHOENIX_SELF=${PHOENIX_SELF_BIN:-$PHOENIX}
 RUNC=$(command -v runc)
 

@@ -135,6 +135,7 @@ tunables/phoenix'
 	done
 	PHOENIX_CONFIG=$conf run --separate-stderr "$PHOENIX" --root "$WORK/root" state c1
 	assert_failure
+	# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 	[[ $stderr != *phoenix.json* ]]
 	[[ $stderr == *"container does not exist"* ]]
 }

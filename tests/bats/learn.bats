@@ -87,7 +87,8 @@ learn() {
 	grep -qx '# mine' "$WORK/profiles/web"
 	learn c1 web --source "$FIXTURES/kmsg.log" --force
 	assert_success
-	! grep -qx '# mine' "$WORK/profiles/web"
+	run grep -qx '# mine' "$WORK/profiles/web"
+	assert_failure 1
 }
 
 @test "learn: a symbolic link in place of the profile is not followed" {

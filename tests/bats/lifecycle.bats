@@ -41,6 +41,7 @@ teardown() {
 	run --separate-stderr "$PHOENIX" --root "$ROOT" run --bundle "$WORK/b" c1
 	assert_failure 1
 	assert_equal "$output" ""
+	# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 	[[ "$stderr" =~ ^time=\".*\"\ level=error\ msg=\"phoenix:\ run\ c1:\ cannot\ confine ]]
 }
 

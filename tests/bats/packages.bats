@@ -127,5 +127,6 @@ JSON
 	run bash -c 'diff -r "$1/usr/share/phoenix/profiles/host" "$1/etc/apparmor.d"' _ "$WORK/root"
 	assert_success
 	PHOENIX_CONFIG=$WORK/root/etc/phoenix/phoenix.json run --separate-stderr "$PHOENIX" --root "$WORK/r" state c1
+	# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 	[[ $stderr == *"container does not exist"* ]]
 }

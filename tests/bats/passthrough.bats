@@ -72,10 +72,10 @@ assert_passed_through() {
 	cd "$WORK"
 	# the same call straight to the runtime, then through phoenix
 	FOO='a b
-c' BAR= "$WORK/recorder" state c1
+c' BAR='' "$WORK/recorder" state c1
 	mv "$RECORD_DIR/env" "$WORK/env.direct"
 	FOO='a b
-c' BAR= run "$PHOENIX" state c1
+c' BAR='' run "$PHOENIX" state c1
 	assert_success
 	# (valgrind, which tests/valgrind.sh runs phoenix under, edits its
 	# client's environment: its own variables, and exported bash
@@ -110,5 +110,6 @@ c' BAR= run "$PHOENIX" state c1
 	RECORD_OUTPUT=1 run --separate-stderr "$PHOENIX" state c1
 	assert_success
 	assert_equal "$output" "runtime stdout"
+	# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 	assert_equal "$stderr" "runtime stderr"
 }

@@ -88,8 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (conf.state_dir == NULL || conf.state_dir[0] != '/' || conf.cache_dir == NULL ||
 	    conf.cache_dir[0] != '/' || conf.default_profile == NULL || conf.gpu_profile == NULL ||
-	    conf.n_complain > PH_CONFIG_MAX_LIST ||
-	    conf.n_allowed_annotations > PH_CONFIG_MAX_LIST)
+	    conf.n_complain > PH_CONFIG_MAX_LIST || conf.n_allowed_annotations > PH_CONFIG_MAX_LIST)
 		abort();
 	(void)ph_config_complain(&conf, conf.default_profile);
 	(void)ph_config_annotation_allowed(&conf, "profile");

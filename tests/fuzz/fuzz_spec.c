@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "caps.h"
-#include "cli.h"
 #include "config.h"
 #include "gpu.h"
 #include "json.h"
@@ -34,8 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	/* warnings (dropped capabilities, …) go nowhere */
-	static struct ph_cli cli = { .log = "/dev/null" };
-	ph_log_setup(&cli);
+	ph_log_setup("/dev/null", PH_LOG_TEXT, false);
 	ph_error_t err = NULL;
 	if (ph_config_load_path(&conf, NULL, false, &err) < 0) {
 		fprintf(stderr, "config defaults: %s\n", err->msg);
@@ -58,8 +56,7 @@ static int count_annotation(const char *key, const char *value, void *data, ph_e
 	return 0;
 }
 
-static int count_device(const char *path, const struct ph_json *device, void *data,
-			ph_error_t *err)
+static int count_device(const char *path, const struct ph_json *device, void *data, ph_error_t *err)
 {
 	(void)err;
 	(void)device;
@@ -114,7 +111,7 @@ static void rewrite(struct ph_spec *spec)
 	ph_error_t err = NULL;
 	const char *requested = NULL, *annotated = NULL, *caps_annotation = NULL;
 	bool gpu = false, inserted = false;
-	struct ph_profile_choice choice = { 0 };
+	struct ph_profile_choice choice = {0};
 	struct ph_caps_report report;
 
 	if (ph_spec_get_apparmor_profile(spec, &requested, &err) < 0)

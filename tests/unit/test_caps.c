@@ -12,36 +12,12 @@
 #include "spec.h"
 #include "t.h"
 #include "test_json_util.h"
+#include "test_log_util.h"
 #include "test_spec_util.h"
 
 static int corpus;
-static char log_path[64];
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static void log_start(void)
-{
-	static struct ph_cli cli;
-	snprintf(log_path, sizeof(log_path), "/tmp/phoenix-test-log-XXXXXX");
-	int fd = mkstemp(log_path);
-	if (fd < 0)
-		abort();
-	close(fd);
-	cli.log = log_path;
-	cli.log_format = PH_LOG_TEXT;
-	cli.debug = true;
-	ph_log_setup(&cli);
-}
-
-/* What was logged since the last call; the file is emptied. */
-static char *log_take(void)
-{
-	size_t len = 0;
-	char *text = slurp(log_path, &len);
-	if (text == NULL || truncate(log_path, 0) < 0)
-		abort();
-	return text;
-}
 
 /* A config.json whose process.capabilities is `caps` (JSON text). */
 static struct ph_spec *with_caps(const char *caps)
@@ -586,7 +562,7 @@ static void helpers(void)
 int main(void)
 {
 	corpus = open_corpus();
-	log_start();
+	log_capture_start();
 	names();
 	drop();
 	keep();
@@ -594,7 +570,7 @@ int main(void)
 	annotation();
 	privileged();
 	helpers();
-	unlink(log_path);
+	log_capture_end();
 	close(corpus);
 	T_DONE();
 }

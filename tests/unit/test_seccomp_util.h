@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "seccomp_support.h"
 #include "spec.h"
+#include "test_log_util.h"
 
 /* A config.json holding `seccomp` (JSON text) as linux.seccomp. */
 static inline struct ph_spec *spec_with_seccomp(const char *seccomp)
@@ -32,45 +32,6 @@ static inline struct ph_spec *spec_with_seccomp(const char *seccomp)
 	}
 	free(text);
 	return spec;
-}
-
-/* ---- the --log file ---------------------------------------------------------- */
-
-static char test_log_path[64] __attribute__((unused));
-
-static inline void log_capture_start(void)
-{
-	static struct ph_cli cli;
-	snprintf(test_log_path, sizeof(test_log_path), "/tmp/phoenix-test-log-XXXXXX");
-	int fd = mkstemp(test_log_path);
-	if (fd < 0)
-		abort();
-	close(fd);
-	memset(&cli, 0, sizeof(cli));
-	cli.log = test_log_path;
-	cli.log_format = PH_LOG_TEXT;
-	cli.debug = true;
-	ph_log_setup(&cli);
-}
-
-/* What was logged since the last call (free it); the file is emptied. */
-static inline char *log_take(void)
-{
-	FILE *f = fopen(test_log_path, "re");
-	char *buf = calloc(1, 65536);
-	if (f == NULL || buf == NULL)
-		abort();
-	size_t n = fread(buf, 1, 65535, f);
-	buf[n] = '\0';
-	fclose(f);
-	if (truncate(test_log_path, 0) < 0)
-		abort();
-	return buf;
-}
-
-static inline void log_capture_end(void)
-{
-	unlink(test_log_path);
 }
 
 /* ---- a runtime's view: the section loaded into libseccomp --------------------- */

@@ -5,7 +5,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "log.h"
 #include "t.h"
 #include "timing.h"
@@ -43,12 +42,8 @@ int main(void)
 	int fd = mkstemp(path);
 	CHECK(fd >= 0);
 	close(fd);
-	struct ph_cli cli = {0};
-	cli.log = path;
-	cli.log_format = PH_LOG_JSON;
-
 	/* without debug: no record at all */
-	ph_log_setup(&cli);
+	ph_log_setup(path, PH_LOG_JSON, false);
 	ph_timing_begin();
 	ph_timing_command("create");
 	ph_timing_mark("parse");
