@@ -539,8 +539,8 @@ static int subject_namespace(struct ph_audit_record *rec, ph_error_t *err)
 /* ---- libapparmor's parser ------------------------------------------------ */
 
 /* libapparmor's parse_record() (aalogparse.h) reads the fields phoenix
- * shows for most records; phoenix hands it every AVC record and takes the
- * values it gives for those fields.  Measured with libapparmor 3.0.8
+ * shows for most records; phoenix hands it the AVC records its grammar
+ * reads and takes the values it gives for those fields.  Measured with libapparmor 3.0.8
  * (Debian 12) on the records of tests/bats/fixtures (Debian 6.1's
  * dmesg and /dev/kmsg, auditd lines) and of a run of the integration
  * VM (integration/tests/phoenix-core.bats, "learn: ..."):
@@ -555,10 +555,11 @@ static int subject_namespace(struct ph_audit_record *rec, ph_error_t *err)
  *    dmesg's "[    8.96] audit: ...".  phoenix strips the envelope itself
  *    and hands it "type=AVC msg=audit(S.MS:N): FIELDS";
  *  - a key its grammar lacks makes the whole record invalid (event
- *    AA_RECORD_INVALID, the rest of the line in info): class= (on every
- *    record of newer kernels: 6.12's), ns= (a profile load into a policy
- *    namespace), a signal record's requested= and denied=, execpath=,
- *    peer_addr=, a unix socket's addr=none; so does a value of another
+ *    AA_RECORD_INVALID, the rest of the line in info): class= (on
+ *    every record of newer kernels; 6.1's records lack it), ns= (a
+ *    profile load into a policy namespace), a signal record's
+ *    requested= and denied=, execpath=, peer_addr=, a unix socket's
+ *    addr=none; so does a value of another
  *    shape than its grammar's (hex for peer= or target=, which the kernel
  *    writes as hex when they hold a space), and KILLED records;
  *  - such a rejected record leaks the info= read before the failing key
@@ -584,7 +585,7 @@ static int subject_namespace(struct ph_audit_record *rec, ph_error_t *err)
 
 /* The keys of libapparmor 3.0.8's grammar that kernel AVC records carry,
  * with the value shapes it reads (measured key by key): in quotes; in
- * quotes or as hex (aa_log_untrustedstring()'s form); a number. */
+ * quotes or as hex (audit_log_untrustedstring()'s form); a number. */
 enum aa_shape { AA_QUOTED, AA_QUOTED_OR_HEX, AA_NUMBER, AA_SIGNAL };
 
 static const struct {
