@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <aalogparse/aalogparse.h>
+
 #include "aa_names.h"
 
 /* Fields the kernel writes with audit_log_untrustedstring() or
@@ -226,6 +228,7 @@ static int add_field(struct ph_audit_record *rec, const char *key, size_t klen, 
 		free(f->key);
 		return ph_error_make(err, ENOMEM, "audit record");
 	}
+	f->quoted = quoted;
 	rec->n_fields++;
 	return 0;
 }
@@ -234,7 +237,8 @@ static int add_field(struct ph_audit_record *rec, const char *key, size_t klen, 
  * (the "AVC" of a journal line) are skipped.  A quote that never closes
  * means the line was cut: returns 0.  A quoted msg='...' (USER_AVC
  * records of user-space enforcers) is read for the fields inside it. */
-static int tokenize(struct ph_audit_record *rec, const char *p, int depth, ph_error_t *err)
+static int tokenize(struct ph_audit_record *rec, const char *p, int depth, bool *stray,
+		    ph_error_t *err)
 {
 	for (;;) {
 		while (is_space(*p))
@@ -246,6 +250,7 @@ static int tokenize(struct ph_audit_record *rec, const char *p, int depth, ph_er
 			p++;
 		size_t klen = (size_t)(p - key);
 		if (klen == 0 || *p != '=') {
+			*stray = true;
 			while (*p && !is_space(*p))
 				p++;
 			continue;
@@ -267,7 +272,7 @@ static int tokenize(struct ph_audit_record *rec, const char *p, int depth, ph_er
 			char *inner = strndup(val, vlen);
 			if (inner == NULL)
 				return ph_error_make(err, ENOMEM, "audit record");
-			int r = tokenize(rec, inner, depth + 1, err);
+			int r = tokenize(rec, inner, depth + 1, stray, err);
 			free(inner);
 			if (r <= 0)
 				return r;
@@ -531,6 +536,247 @@ static int subject_namespace(struct ph_audit_record *rec, ph_error_t *err)
 	return 0;
 }
 
+/* ---- libapparmor's parser ------------------------------------------------ */
+
+/* libapparmor's parse_record() (aalogparse.h) reads the fields phoenix
+ * shows for most records; phoenix hands it the AVC records its grammar
+ * reads and takes the values it gives for those fields.  Measured with libapparmor 3.0.8
+ * (Debian 12) on the records of tests/bats/fixtures (Debian 6.1's
+ * dmesg and /dev/kmsg, auditd lines) and of a run of the integration
+ * VM (integration/tests/phoenix-core.bats, "learn: ..."):
+ *  - right, the same as phoenix's own reading in every record it
+ *    accepted: operation, profile (hats and complain mode's null-
+ *    children included), namespace, name (hex decoded), comm, pid,
+ *    requested_mask, denied_mask, info, capname (as name), the target of
+ *    exec and change_profile (name2), ptrace's peer, the audit stamp;
+ *  - the envelope: it rejects /dev/kmsg records ("5,399,14416531,-;audit:
+ *    type=1400 ..."), journal lines ("audit: type=1400 audit(...)") and
+ *    "type=1400 audit(...)"; it reads only "type=AVC msg=audit(...)" and
+ *    dmesg's "[    8.96] audit: ...".  phoenix strips the envelope itself
+ *    and hands it "type=AVC msg=audit(S.MS:N): FIELDS";
+ *  - a key its grammar lacks makes the whole record invalid (event
+ *    AA_RECORD_INVALID, the rest of the line in info): class= (on
+ *    every record of newer kernels; 6.1's records lack it), ns= (a
+ *    profile load into a policy namespace), a signal record's
+ *    requested= and denied=, execpath=, peer_addr=, a unix socket's
+ *    addr=none; so does a value of another
+ *    shape than its grammar's (hex for peer= or target=, which the kernel
+ *    writes as hex when they hold a space), and KILLED records;
+ *  - such a rejected record leaks the info= read before the failing key
+ *    (28 bytes for a profile load's info="failed to prepare namespace"
+ *    followed by ns=, found by LeakSanitizer in `make fuzz`): a reader of
+ *    `phoenix denials --follow` would grow with every one.  So phoenix
+ *    hands it only records whose every key is one of its grammar's, each
+ *    value of the shape it reads (aa_readable(), the shapes measured key
+ *    by key), and nothing else;
+ *  - a backslash in a quoted value is taken for an escape and dropped
+ *    ("/tmp/back\\slash" becomes "/tmp/backslash"); the kernel writes it
+ *    as it is (audit_log_n_untrustedstring() quotes any string without a
+ *    control character, a space or a quote), so such a value stays
+ *    phoenix's;
+ *  - a stack (label=, or a label in profile=) is given as one string,
+ *    never split into its members and their namespaces;
+ *  - error=-13 becomes 13 (the sign is lost), an absent pid 0, and a
+ *    USER_AVC record's exe= its comm;
+ *  - it has no list of the record's fields (denials shows the others).
+ * So phoenix's own tokenizer still reads every record (the field list),
+ * and alone what libapparmor rejects; the members, the error and every
+ * field it lacks are always phoenix's.  rec->libapparmor says which. */
+
+/* The keys of libapparmor 3.0.8's grammar that kernel AVC records carry,
+ * with the value shapes it reads (measured key by key): in quotes; in
+ * quotes or as hex (audit_log_untrustedstring()'s form); a number. */
+enum aa_shape { AA_QUOTED, AA_QUOTED_OR_HEX, AA_NUMBER, AA_SIGNAL };
+
+static const struct {
+	const char *key;
+	enum aa_shape shape;
+} aa_keys[] = {
+    {"apparmor", AA_QUOTED},
+    {"operation", AA_QUOTED},
+    {"info", AA_QUOTED},
+    {"requested_mask", AA_QUOTED},
+    {"denied_mask", AA_QUOTED},
+    {"target", AA_QUOTED},
+    {"capname", AA_QUOTED},
+    {"family", AA_QUOTED},
+    {"sock_type", AA_QUOTED},
+    {"peer", AA_QUOTED},
+    {"fstype", AA_QUOTED},
+    {"srcname", AA_QUOTED},
+    {"flags", AA_QUOTED},
+    {"attribute", AA_QUOTED},
+    {"profile", AA_QUOTED_OR_HEX},
+    {"label", AA_QUOTED_OR_HEX},
+    {"namespace", AA_QUOTED_OR_HEX},
+    {"name", AA_QUOTED_OR_HEX},
+    {"comm", AA_QUOTED_OR_HEX},
+    {"error", AA_NUMBER},
+    {"pid", AA_NUMBER},
+    {"fsuid", AA_NUMBER},
+    {"ouid", AA_NUMBER},
+    {"capability", AA_NUMBER},
+    {"peer_pid", AA_NUMBER},
+    {"parent", AA_NUMBER},
+    {"protocol", AA_NUMBER},
+    {"signal", AA_SIGNAL},
+};
+
+static bool aa_number(const char *v)
+{
+	if (*v == '-')
+		v++;
+	if (!is_digit(*v) || strlen(v) > 18)
+		return false;
+	for (; *v; v++)
+		if (!is_digit(*v))
+			return false;
+	return true;
+}
+
+static bool aa_word(const char *v)
+{
+	if (*v == '\0')
+		return false;
+	for (; *v; v++)
+		if (!is_key_char(*v))
+			return false;
+	return true;
+}
+
+static bool aa_shape_fits(const struct ph_audit_field *f, enum aa_shape shape)
+{
+	switch (shape) {
+	case AA_QUOTED:
+		return f->quoted;
+	case AA_QUOTED_OR_HEX:
+		return true; /* quoted, or hex (add_field() decoded it) */
+	case AA_NUMBER:
+		return !f->quoted && aa_number(f->value);
+	case AA_SIGNAL:
+		return !f->quoted && aa_word(f->value);
+	}
+	return false;
+}
+
+/* Whether libapparmor's grammar reads every field of the record (`text`,
+ * nothing but key=value pairs: ph_audit_parse() checks), each key once;
+ * the kinds it knows; printable ASCII only, as the kernel writes it. */
+static bool aa_readable(const struct ph_audit_record *rec, const char *text)
+{
+	static const char *const kinds[] = {"DENIED", "ALLOWED", "AUDIT", "STATUS", NULL};
+	if (!in_list(kinds, rec->kind_name) || rec->n_fields == 0 ||
+	    strcmp(rec->fields[0].key, "apparmor") != 0)
+		return false;
+	/* the kernel's order: "): apparmor=..." (audit_pre()) */
+	if (strncmp(text, " apparmor=\"", 11) != 0)
+		return false;
+	for (const char *p = text; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+	for (size_t i = 0; i < rec->n_fields; i++) {
+		const struct ph_audit_field *f = &rec->fields[i];
+		size_t k = 0;
+		while (k < sizeof(aa_keys) / sizeof(aa_keys[0]) &&
+		       strcmp(aa_keys[k].key, f->key) != 0)
+			k++;
+		if (k == sizeof(aa_keys) / sizeof(aa_keys[0]) ||
+		    !aa_shape_fits(f, aa_keys[k].shape))
+			return false;
+		/* a value it would split or end early: a quote inside hex */
+		if (!f->quoted && strchr(f->value, '"') != NULL)
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(rec->fields[j].key, f->key) == 0)
+				return false;
+	}
+	return true;
+}
+
+/* The value libapparmor gives for `key` (NULL: keep phoenix's). */
+static const char *aa_value(const aa_log_record *a, const char *key)
+{
+	if (strcmp(key, "operation") == 0)
+		return a->operation;
+	if (strcmp(key, "profile") == 0)
+		return a->profile;
+	if (strcmp(key, "namespace") == 0)
+		return a->namespace;
+	if (strcmp(key, "name") == 0 || strcmp(key, "capname") == 0)
+		return a->name;
+	if (strcmp(key, "comm") == 0)
+		return a->comm;
+	if (strcmp(key, "info") == 0)
+		return a->info;
+	if (strcmp(key, "requested_mask") == 0)
+		return a->requested_mask;
+	if (strcmp(key, "denied_mask") == 0)
+		return a->denied_mask;
+	if (strcmp(key, "target") == 0)
+		return a->name2;
+	if (strcmp(key, "peer") == 0)
+		return a->peer;
+	return NULL;
+}
+
+static bool aa_kind_matches(const aa_log_record *a, const char *word)
+{
+	switch (a->event) {
+	case AA_RECORD_DENIED:
+		return strcmp(word, "DENIED") == 0;
+	case AA_RECORD_ALLOWED:
+		return strcmp(word, "ALLOWED") == 0;
+	case AA_RECORD_AUDIT:
+		return strcmp(word, "AUDIT") == 0;
+	case AA_RECORD_STATUS:
+		return strcmp(word, "STATUS") == 0;
+	default:
+		return false;
+	}
+}
+
+static void free_aa_record(aa_log_record **a)
+{
+	if (*a)
+		free_record(*a);
+}
+#define cleanup_aa_record __attribute__((cleanup(free_aa_record)))
+
+/* Hand the record's fields (the text after the stamp) to parse_record()
+ * and take its values for the fields it covers.  Returns 0 (whether or
+ * not it accepted the record), -1 with *err set when memory runs out. */
+static int from_libapparmor(struct ph_audit_record *rec, const char *fields, ph_error_t *err)
+{
+	if (!aa_readable(rec, fields))
+		return 0;
+	cleanup_free char *line = NULL;
+	if (asprintf(&line, "type=AVC msg=audit(%lld.%03d:%llu): %s", rec->sec, rec->msec,
+		     rec->serial, fields) < 0)
+		return ph_error_make(err, ENOMEM, "audit record");
+	cleanup_aa_record aa_log_record *a = parse_record(line);
+	if (a == NULL || a->version != AA_RECORD_SYNTAX_V2 || a->event == AA_RECORD_INVALID ||
+	    a->epoch != rec->sec || a->audit_sub_id != rec->serial)
+		return 0;
+	const char *word = ph_audit_get(rec, "apparmor");
+	if (word == NULL || !aa_kind_matches(a, word))
+		return 0;
+	for (size_t i = 0; i < rec->n_fields; i++) {
+		const char *v = aa_value(a, rec->fields[i].key);
+		if (v == NULL || strcmp(v, rec->fields[i].value) == 0 ||
+		    strchr(rec->fields[i].value, '\\') != NULL)
+			continue;
+		char *copy = strdup(v);
+		if (copy == NULL)
+			return ph_error_make(err, ENOMEM, "audit record");
+		free(rec->fields[i].value);
+		rec->fields[i].value = copy;
+	}
+	if (a->pid > 0 && ph_audit_get(rec, "pid"))
+		rec->pid = (long long)a->pid;
+	rec->libapparmor = true;
+	return 0;
+}
+
 /* ---- the record ----------------------------------------------------------- */
 
 void ph_audit_record_release(struct ph_audit_record *rec)
@@ -579,7 +825,8 @@ int ph_audit_parse(const char *line, size_t len, struct ph_audit_record *rec, ph
 	} else if ((fields = strstr(body, "apparmor=")) == NULL) {
 		goto not_apparmor;
 	}
-	int r = tokenize(rec, fields, 0, err);
+	bool stray = false;
+	int r = tokenize(rec, fields, 0, &stray, err);
 	if (r < 0)
 		goto fail;
 	if (r == 0)
@@ -588,6 +835,8 @@ int ph_audit_parse(const char *line, size_t len, struct ph_audit_record *rec, ph
 	if (rec->kind_name == NULL || !word_valid(rec->kind_name))
 		goto not_apparmor;
 	rec->kind = kind_of(rec->kind_name);
+	if (rec->has_stamp && rec->type == 1400 && !stray && from_libapparmor(rec, fields, err) < 0)
+		goto fail;
 	take_known(rec);
 	if (subject_members(rec, err) < 0 || subject_label(rec, err) < 0 ||
 	    subject_namespace(rec, err) < 0)

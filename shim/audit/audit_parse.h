@@ -48,6 +48,7 @@ enum ph_audit_kind {
 struct ph_audit_field {
 	char *key;
 	char *value;
+	bool quoted; /* written in quotes (else hex or a bare word) */
 };
 
 /* One profile of the subject label. */
@@ -82,6 +83,11 @@ struct ph_audit_record {
 	bool phoenix;	  /* one member lies in a phx-… namespace */
 	char *ns;	  /* that namespace's name; else the innermost one, NULL for root */
 	char *ns_profile; /* the member's profile as seen from `ns` */
+
+	/* libapparmor's parse_record() accepted the record and gave the
+	 * values of the fields it covers (audit_parse.c says which, and what
+	 * it rejects); false: phoenix's own reading alone. */
+	bool libapparmor;
 
 	/* Every field in order, known or not. */
 	struct ph_audit_field *fields;

@@ -713,7 +713,9 @@ int ph_learn_add(struct ph_learn *l, const struct ph_audit_record *rec, ph_error
 				     rec->name	    ? rec->name
 				     : rec->capname ? rec->capname
 						    : "");
-	if (rec->kind != PH_AUDIT_ALLOWED)
+	/* ALLOWED: complain mode's; AUDIT: an exec by the recording
+	 * profile's audit rule for every exec (profiles/container/phoenix-learn) */
+	if (rec->kind != PH_AUDIT_ALLOWED && rec->kind != PH_AUDIT_AUDIT)
 		return 0;
 	if (strcmp(op, "change_profile") == 0 || strcmp(op, "change_hat") == 0 ||
 	    strcmp(op, "change_onexec") == 0)

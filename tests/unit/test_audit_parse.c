@@ -476,6 +476,162 @@ static void test_real_kernel(void)
 	ph_audit_record_release(&r);
 }
 
+/* Which records libapparmor's parse_record() reads (rec.libapparmor) and
+ * which phoenix reads alone (audit_parse.c, "libapparmor's parser"): the
+ * fields must be right either way. */
+#define K61 "5,403,15061479,-;audit: type=1400 audit(1795434669.980:27): "
+#define F61                                                                                        \
+	"apparmor=\"DENIED\" operation=\"open\" namespace=\"root//phx-1a2b3c4d-web\" "             \
+	"profile=\"ptest\" name=\"/etc/locale.alias\" pid=179 comm=\"kill\" "                      \
+	"requested_mask=\"r\" denied_mask=\"r\" fsuid=0 ouid=0"
+
+static void check_open_61(const struct ph_audit_record *r)
+{
+	CHECK(r->kind == PH_AUDIT_DENIED);
+	CHECK_STR(r->operation, "open");
+	CHECK_STR(r->name, "/etc/locale.alias");
+	CHECK_STR(r->comm, "kill");
+	CHECK(r->pid == 179);
+	CHECK_STR(r->requested, "r");
+	CHECK_STR(r->denied, "r");
+	CHECK_STR(r->ns, NS_WEB);
+	CHECK_STR(r->ns_profile, "ptest");
+	CHECK(r->has_stamp && r->sec == 1795434669 && r->msec == 980 && r->serial == 27);
+	CHECK_STR(ph_audit_get(r, "fsuid"), "0");
+}
+
+static void test_libapparmor_reads(void)
+{
+	/* a record of Debian 6.1 in each envelope: libapparmor rejects the
+	 * /dev/kmsg and journal ones itself, phoenix hands it the fields */
+	static const char *const lines[] = {
+	    K61 F61,
+	    "[   15.061479] audit: type=1400 audit(1795434669.980:27): " F61,
+	    "audit: type=1400 audit(1795434669.980:27): " F61,
+	    "type=AVC msg=audit(1795434669.980:27): " F61 "\x1d"
+	    "FSUID=\"root\" OUID=\"root\"",
+	    "Dec 07 13:00:00 host kernel: audit: type=1400 audit(1795434669.980:27): " F61,
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct ph_audit_record r;
+		CHECK(parse(lines[i], &r) == 1);
+		CHECK(r.libapparmor);
+		check_open_61(&r);
+		ph_audit_record_release(&r);
+	}
+
+	struct ph_audit_record r;
+	/* a stack: libapparmor gives it whole, phoenix splits it */
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"open\" "
+			"label=\"phoenix-test-host//&:ct//" NS_WEB ":web\" name=\"/srv/secret\" "
+			"pid=9 comm=\"cat\" requested_mask=\"r\" denied_mask=\"r\" fsuid=0 ouid=0",
+		    &r) == 1);
+	CHECK(r.libapparmor);
+	CHECK(r.n_members == 2);
+	CHECK_STR(r.members[1].ns, "ct//" NS_WEB);
+	CHECK_STR(r.ns_profile, "web");
+	CHECK_STR(r.name, "/srv/secret");
+	ph_audit_record_release(&r);
+
+	/* hex, a complain-mode child, exec's target */
+	CHECK(parse(K61 "apparmor=\"ALLOWED\" operation=\"exec\" namespace=\"root//" NS_WEB "\" "
+			"profile=\"phoenix-learn\" name=2F746D702F6120622F6374 pid=9 "
+			"comm=6D7920736820 requested_mask=\"x\" denied_mask=\"x\" fsuid=0 ouid=0 "
+			"target=\"phoenix-learn//null-/tmp/a b/ct\"",
+		    &r) == 1);
+	CHECK(r.libapparmor);
+	CHECK(r.kind == PH_AUDIT_ALLOWED);
+	CHECK_STR(r.name, "/tmp/a b/ct");
+	CHECK_STR(r.comm, "my sh ");
+	CHECK_STR(r.target, "phoenix-learn//null-/tmp/a b/ct");
+	ph_audit_record_release(&r);
+
+	/* capname, info, and the error's sign (libapparmor drops it) */
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"capable\" namespace=\"root//" NS_WEB "\" "
+			"profile=\"web\" pid=9 comm=\"chown\" capability=0 capname=\"chown\"",
+		    &r) == 1);
+	CHECK(r.libapparmor);
+	CHECK_STR(r.capname, "chown");
+	CHECK_STR(ph_audit_get(&r, "capability"), "0");
+	ph_audit_record_release(&r);
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"mount\" info=\"failed flags match\" "
+			"error=-13 namespace=\"root//" NS_WEB "\" profile=\"web\" name=\"/mnt/\" "
+			"pid=9 comm=\"mount\" fstype=\"tmpfs\" srcname=\"tmpfs\" flags=\"rw\"",
+		    &r) == 1);
+	CHECK(r.libapparmor);
+	CHECK_STR(r.info, "failed flags match");
+	CHECK_STR(r.error, "-13");
+	CHECK_STR(ph_audit_get(&r, "fstype"), "tmpfs");
+	ph_audit_record_release(&r);
+
+	/* a backslash: libapparmor reads "\s" as an escape, phoenix keeps it */
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"open\" namespace=\"root//" NS_WEB "\" "
+			"profile=\"web\" name=\"/tmp/back\\slash\" pid=9 comm=\"cat\" "
+			"requested_mask=\"r\" denied_mask=\"r\" fsuid=0 ouid=0",
+		    &r) == 1);
+	CHECK(r.libapparmor);
+	CHECK_STR(r.name, "/tmp/back\\slash");
+	ph_audit_record_release(&r);
+}
+
+static void test_libapparmor_rejects(void)
+{
+	struct ph_audit_record r;
+	/* class= (newer kernels write it on every record) */
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"open\" class=\"file\" "
+			"namespace=\"root//phx-1a2b3c4d-web\" profile=\"ptest\" "
+			"name=\"/etc/locale.alias\" pid=179 comm=\"kill\" requested_mask=\"r\" "
+			"denied_mask=\"r\" fsuid=0 ouid=0",
+		    &r) == 1);
+	CHECK(!r.libapparmor);
+	check_open_61(&r);
+	CHECK_STR(r.class_name, "file");
+	ph_audit_record_release(&r);
+
+	/* a load into a namespace (ns=) */
+	CHECK(parse(K61 "apparmor=\"STATUS\" operation=\"profile_load\" profile=\"unconfined\" "
+			"name=\"ptest\" pid=147 comm=\"apparmor_parser\" ns=\"" NS_WEB "\"",
+		    &r) == 1);
+	CHECK(!r.libapparmor);
+	CHECK(r.kind == PH_AUDIT_STATUS);
+	CHECK_STR(r.name, "ptest");
+	CHECK_STR(ph_audit_get(&r, "ns"), NS_WEB);
+	ph_audit_record_release(&r);
+
+	/* a signal */
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"signal\" namespace=\"root//" NS_WEB "\" "
+			"profile=\"web\" pid=9 comm=\"kill\" requested=\"send\" denied=\"send\" "
+			"signal=term peer=\"unconfined\"",
+		    &r) == 1);
+	CHECK(!r.libapparmor);
+	CHECK_STR(r.signal, "term");
+	CHECK_STR(r.peer, "unconfined");
+	CHECK_STR(r.requested, "send");
+	ph_audit_record_release(&r);
+
+	/* KILLED */
+	CHECK(parse(K61 "apparmor=\"KILLED\" operation=\"open\" namespace=\"root//" NS_WEB "\" "
+			"profile=\"web\" name=\"/x\" pid=9 comm=\"cat\" requested_mask=\"r\" "
+			"denied_mask=\"r\" fsuid=0 ouid=0",
+		    &r) == 1);
+	CHECK(!r.libapparmor);
+	CHECK(r.kind == PH_AUDIT_KILLED);
+	CHECK_STR(r.name, "/x");
+	ph_audit_record_release(&r);
+
+	/* USER_AVC (a user-space enforcer's): never handed over */
+	CHECK(parse("type=USER_AVC msg=audit(1795434669.980:27): pid=1 uid=0 auid=1 ses=1 "
+		    "msg='apparmor=\"DENIED\" operation=\"dbus_method_call\" bus=\"system\" "
+		    "path=\"/org/freedesktop/DBus\" member=\"Hello\" mask=\"send\" "
+		    "name=\"org.freedesktop.DBus\" pid=2 label=\"web\" peer_pid=3 "
+		    "peer_label=\"unconfined\" exe=\"/usr/bin/dbus-daemon\"'",
+		    &r) == 1);
+	CHECK(!r.libapparmor);
+	CHECK(r.comm == NULL);
+	CHECK_STR(ph_audit_get(&r, "exe"), "/usr/bin/dbus-daemon");
+	ph_audit_record_release(&r);
+}
+
 int main(void)
 {
 	test_file_open_kmsg();
@@ -490,5 +646,7 @@ int main(void)
 	test_rejected();
 	test_label_parse();
 	test_real_kernel();
+	test_libapparmor_reads();
+	test_libapparmor_rejects();
 	T_DONE();
 }

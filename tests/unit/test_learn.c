@@ -152,6 +152,18 @@ static void test_records(void)
 		       AVC "apparmor=\"ALLOWED\" operation=\"open\" class=\"file\" " IN_C1
 			   "name=\"/secret\" pid=8 comm=\"cat\" requested_mask=\"r\"",
 		       true) == 0);
+	/* an exec by phoenix-learn's audit rule for every exec, and the socket the
+	 * program then opened under phoenix-learn (no null- child) */
+	CHECK(add_line(&l,
+		       AVC "apparmor=\"AUDIT\" operation=\"exec\" class=\"file\" " IN_C1
+			   "name=\"/bin/busybox\" pid=10 comm=\"sh\" requested_mask=\"x\" "
+			   "fsuid=0 ouid=0",
+		       true) == 0);
+	CHECK(add_line(&l,
+		       AVC "apparmor=\"ALLOWED\" operation=\"create\" class=\"net\" " IN_C1
+			   "pid=10 comm=\"wget\" family=\"inet\" sock_type=\"stream\" "
+			   "protocol=0 requested_mask=\"create\" denied_mask=\"create\"",
+		       true) == 0);
 	/* another profile of the container's namespace is not the recording one */
 	CHECK(add_line(&l,
 		       AVC "apparmor=\"ALLOWED\" operation=\"open\" class=\"file\" "
@@ -159,13 +171,15 @@ static void test_records(void)
 			   "name=\"/other\" pid=9 comm=\"cat\" requested_mask=\"r\"",
 		       true) == 0);
 	CHECK(ph_learn_finish(&l, &err) == 0);
-	CHECK(l.records == 7);
+	CHECK(l.records == 9);
 	char *text = NULL;
 	CHECK(ph_learn_render(&l, "web", "/b/bounds", NULL, &text, &err) == 0);
 	CHECK(text && strstr(text, "  /www/index.html mr,\n"));
 	CHECK(text && strstr(text, "  /proc/version r,\n")); /* w taken away by the bounds */
 	CHECK(text && strstr(text, "  ptrace (trace) peer=@{profile_name},\n"));
 	CHECK(text && strstr(text, "include \"/b/bounds\"\n"));
+	CHECK(text && strstr(text, "  /bin/busybox ix,\n"));
+	CHECK(text && strstr(text, "  network inet stream,\n"));
 	CHECK(text && strstr(text, "mac_admin") == NULL);
 	CHECK(text && strstr(text, "/secret") == NULL);
 	CHECK(text && strstr(text, "/other") == NULL);
