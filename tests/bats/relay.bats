@@ -116,3 +116,51 @@ relay_once() {
 	assert_failure
 	[ -z "$(ls "$WORK/elsewhere")" ]
 }
+
+@test "relay, then denials in the container: its own records, no gap from the jumps, the relay's gap said" {
+	{
+		rec 10 'root//ct-951//phx-1aa7ec62-web' /web-file
+		rec 11 'root//ct-802//phx-1aa7ec62-db' /other-container
+		rec 12 'root//ct-951//phx-1aa7ec62-db' /db-file
+	} >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	assert_success
+	# what the container sees at /run/phoenix/host-records: its own directory
+	run --separate-stderr "$PHOENIX" denials --source "$DIR/ct-951"
+	assert_success
+	assert_output --partial /web-file
+	assert_output --partial /db-file
+	refute_output --partial /other-container
+	# seq 10 then 12: the other container's record in between is no gap
+	[ -z "$stderr" ]
+	rec 40 'root//ct-951//phx-1aa7ec62-web' /after-gap >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	run --separate-stderr "$PHOENIX" denials --source "$DIR/ct-951"
+	assert_success
+	assert_output --partial /after-gap
+	[[ $stderr == *"records may be missing (the host's relay says: \"kernel records 13 to 39 were lost before the relay read them\")"* ]]
+	run --separate-stderr "$PHOENIX" denials --source "$DIR/ct-802"
+	assert_output --partial /other-container
+	refute_output --partial /web-file
+}
+
+@test "relay, then denials --follow in the container: a record relayed later is shown, across a rotation" {
+	rec 1 'root//ct-951//phx-1aa7ec62-web' /first >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	"$PHOENIX" denials --follow --source "$DIR/ct-951" >"$WORK/out" 2>"$WORK/err" &
+	pid=$!
+	sleep 1
+	# 100 records of 246 bytes: one rotation at 16 KiB (66 records)
+	for i in $(seq 2 100); do rec "$i" 'root//ct-951//phx-1aa7ec62-web' "/file-$i"; done >"$WORK/kmsg"
+	relay_once "$WORK/kmsg" --max-size 16K
+	assert_success
+	[ -e "$DIR/ct-951/records.1" ]
+	sleep 2
+	kill -TERM "$pid"
+	wait "$pid"
+	run grep -c '/file-' "$WORK/out"
+	assert_output 99
+	run grep -c '/first' "$WORK/out"
+	assert_output 1
+	[ ! -s "$WORK/err" ]
+}
