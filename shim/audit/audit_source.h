@@ -14,7 +14,7 @@
  *   PH_SOURCE_RELAY    what the host's `phoenix relay` hands an LXC
  *                      container (shim/audit/relay.h): the directory's
  *                      `records.1`, then `records`, followed across the
- *                      relay's rotation; /run/phoenix/host-records inside
+ *                      relay's rotation; /var/lib/phoenix/host-records inside
  *                      the container, where phoenix-lxc-config mounts it
  *   PH_SOURCE_AUTO     the relayed records when that directory exists (an
  *                      LXC container: even a /dev/kmsg it can read is the

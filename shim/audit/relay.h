@@ -9,7 +9,8 @@
  * by phoenix-lxc-config runs in namespace ct-NAME, so the host can tell
  * which container a record belongs to.  The relay reads /dev/kmsg once and
  * appends each AppArmor record whose subject lies in ct-NAME (or below)
- * to DIR/ct-NAME/records, which the container sees read-only:
+ * to DIR/ct-NAME/records, which the container sees read-only (at
+ * PH_RELAY_HOST_RECORDS):
  *
  *   DIR/cursor               "BOOT_ID SEQ": the last kernel record handled
  *   DIR/ct-NAME/records      the container's records, /dev/kmsg's text
@@ -33,9 +34,18 @@
 #include "audit_parse.h"
 #include "error.h"
 
-#define PH_RELAY_DIR "/run/phoenix/records"
-/* where phoenix-lxc-config mounts DIR/ct-NAME inside the container */
-#define PH_RELAY_HOST_RECORDS "/run/phoenix/host-records"
+/* DIR: not inside phoenix's state directory (/run/phoenix, 0700): LXC
+ * mounts an unprivileged container's lxc.mount.entry from inside its user
+ * namespace, so its mapped root must be able to search every directory on
+ * the way (LXC's conf.c, mount_entry(); lxc/lxc#3552).  DIR is therefore
+ * 0711 (searched, never listed), each ct-NAME 0755, each file 0644. */
+#define PH_RELAY_DIR "/run/phoenix-records"
+#define PH_RELAY_DIR_MODE 0711
+/* where phoenix-lxc-config mounts DIR/ct-NAME inside the container: not
+ * under /run or /tmp, where the container's init mounts a tmpfs of its
+ * own over whatever LXC mounted (systemd does, integration/lxc/ct-init
+ * too) */
+#define PH_RELAY_HOST_RECORDS "/var/lib/phoenix/host-records"
 #define PH_RELAY_RECORDS "records"
 #define PH_RELAY_ROTATED "records.1"
 #define PH_RELAY_CURSOR "cursor"

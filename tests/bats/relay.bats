@@ -48,7 +48,7 @@ relay_once() {
 	run cat "$DIR/ct-802/records"
 	assert_output --partial 'name="/ct802"'
 	assert_equal "${#lines[@]}" 1
-	[ "$(stat -c %a "$DIR")" = 700 ]
+	[ "$(stat -c %a "$DIR")" = 711 ]
 	[ "$(stat -c %a "$DIR/ct-951")" = 755 ]
 	[ "$(stat -c %a "$DIR/ct-951/records")" = 644 ]
 	run cat "$DIR/cursor"
@@ -125,7 +125,7 @@ relay_once() {
 	} >"$WORK/kmsg"
 	relay_once "$WORK/kmsg"
 	assert_success
-	# what the container sees at /run/phoenix/host-records: its own directory
+	# what the container sees at /var/lib/phoenix/host-records: its own directory
 	run --separate-stderr "$PHOENIX" denials --source "$DIR/ct-951"
 	assert_success
 	assert_output --partial /web-file
