@@ -59,6 +59,8 @@ setup_file() {
 
 teardown_file() {
 	local ct
+	# the host's relay, when a relay test failed while it ran
+	[[ ! -s $BATS_FILE_TMPDIR/relay.pid ]] || kill -TERM "$(cat "$BATS_FILE_TMPDIR/relay.pid")" 2>/dev/null || true
 	for ct in 801 802 951 952 900; do
 		lxc-stop -n "$ct" -k >/dev/null 2>&1 || true
 	done
@@ -687,7 +689,7 @@ RELAY_DIR=/run/phoenix-records
 # relay_start / relay_stop: the relay on the host, its output in a file
 # (no descriptor of bats' left open to it).
 relay_start() {
-	"$PHOENIX" relay </dev/null >>"$BATS_FILE_TMPDIR/relay.log" 2>&1 &
+	"$PHOENIX" relay </dev/null >>"$BATS_FILE_TMPDIR/relay.log" 2>&1 3>&- &
 	echo $! >"$BATS_FILE_TMPDIR/relay.pid"
 }
 relay_stop() {
@@ -709,8 +711,11 @@ relayed() {
 	echo "not relayed to ct-$1: $2" >&2
 	return 1
 }
-# relay_deny CT CID NAME: a denial of /phoenix-denied/NAME in nested CID.
+# relay_deny CT CID NAME: a denial of /phoenix-denied/NAME in nested CID
+# (the file must exist: open(2) of a missing one fails before AppArmor is
+# asked; /phoenix-denied is CT's /srv/relay, bound in by the first test).
 relay_deny() {
+	in_ct "$1" sh -c 'echo secret >"/srv/relay/$1"' sh "$3"
 	run docker_in "$1" exec "$2" cat "/phoenix-denied/$3"
 	assert_failure
 	assert_output --partial "Permission denied"
@@ -727,13 +732,16 @@ relay_deny() {
 	done
 	[ "$(stat -c %a "$RELAY_DIR")" = 711 ]
 	relay_start
-	cid951=$(nested 951 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
-	cid802=$(nested 802 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	for ct in 951 802; do
+		in_ct "$ct" mkdir -p /srv/relay
+	done
+	cid951=$(nested 951 -v /srv/relay:/phoenix-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	cid802=$(nested 802 -v /srv/relay:/phoenix-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
 	nested_labels 951 "$cid951" >/dev/null
 	nested_labels 802 "$cid802" >/dev/null
 	# --follow in 951, started before the denial
 	in_ct 951 timeout -s TERM 20 "$PHOENIX" denials --follow </dev/null \
-		>"$BATS_FILE_TMPDIR/follow.951" 2>&1 &
+		>"$BATS_FILE_TMPDIR/follow.951" 2>&1 3>&- &
 	local follow=$!
 	sleep 2
 	relay_deny 951 "$cid951" "relay-951-$tag"

@@ -299,9 +299,9 @@ EOF
 	export PHOENIX_RELAY_DIR=$W/run/records
 	run apply
 	assert_success
-	assert_line "lxc.mount.entry = $W/run/records/ct-951 var/lib/phoenix/host-records none bind,ro,nodev,nosuid,noexec,create=dir 0 0"
+	assert_line "lxc.mount.entry = $W/run/records/ct-951 var/lib/phoenix/host-records none bind,ro,nodev,nosuid,noexec,create=dir,optional 0 0"
 	run apply --pve
-	assert_line "lxc.mount.entry: $W/run/records/ct-951 var/lib/phoenix/host-records none bind,ro,nodev,nosuid,noexec,create=dir 0 0"
+	assert_line "lxc.mount.entry: $W/run/records/ct-951 var/lib/phoenix/host-records none bind,ro,nodev,nosuid,noexec,create=dir,optional 0 0"
 	# a directory that would break the line, or climb out, is refused
 	PHOENIX_RELAY_DIR="$W/a b" run apply
 	assert_failure
