@@ -203,8 +203,8 @@ int ph_relay_open(struct ph_relay *r, const char *dir, size_t max_size, const ch
 	if (ph_private_dir_open(dir, "records directory", true, &r->dirfd, err) < 0)
 		return ph_error_wrap(err, "relay");
 	struct stat st;
-	if (fstat(r->dirfd, &st) < 0 ||
-	    ((st.st_mode & 07777) != PH_RELAY_DIR_MODE && fchmod(r->dirfd, PH_RELAY_DIR_MODE) < 0)) {
+	if (fstat(r->dirfd, &st) < 0 || ((st.st_mode & 07777) != PH_RELAY_DIR_MODE &&
+					 fchmod(r->dirfd, PH_RELAY_DIR_MODE) < 0)) {
 		ph_error_make(err, errno, "relay: chmod `%s`", dir);
 		ph_relay_close(r);
 		return -1;

@@ -160,8 +160,7 @@ static void test_follow_rotation(void)
 	CHECK_STR(read_lines(PH_SOURCE_RELAY, NULL, &paths, true),
 		  "6,1,1,-;one|6,2,1,-;two|6,3,1,-;three|6,4,1,-;four|");
 	int status = 0;
-	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
-	      WEXITSTATUS(status) == 0);
+	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	drop(PH_RELAY_RECORDS);
 	drop(PH_RELAY_ROTATED);
 }
