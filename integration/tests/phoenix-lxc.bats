@@ -15,6 +15,7 @@
 # containerd and dockerd run in 801, 802 and 951.
 
 load phoenix-helpers
+bats_require_minimum_version 1.5.0
 # shellcheck source=integration/lxc/scene.bash
 . "$REPO/integration/lxc/scene.bash"
 
