@@ -10,7 +10,7 @@
 # set of them.
 
 # Every command phoenix knows: runc's, then phoenix's own.
-_phoenix_commands='checkpoint create delete events exec features help kill list pause ps restore resume run spec start state update check denials learn gc hook'
+_phoenix_commands='checkpoint create delete events exec features help kill list pause ps restore resume run spec start state update check denials learn gc hook relay'
 
 # Global options: flags, and those that take a value.
 _phoenix_global_flags='--debug --systemd-cgroup --help -h --version -v'
@@ -35,6 +35,7 @@ _phoenix_command_flags() {
 	gc) echo --dry-run -n ;;
 	denials) echo --json --follow -f --all -a ;;
 	learn) echo --dry-run --force --allow-gaps ;;
+	relay) echo --once ;;
 	esac
 	case $1 in
 	check | gc | hook | features | help) ;;
@@ -63,6 +64,7 @@ _phoenix_command_valued() {
 		--mem-bw-schema ;;
 	denials) echo --source --root ;;
 	learn) echo --source --root --base ;;
+	relay) echo --dir --max-size ;;
 	esac
 }
 

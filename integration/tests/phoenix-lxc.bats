@@ -15,6 +15,7 @@
 # containerd and dockerd run in 801, 802 and 951.
 
 load phoenix-helpers
+bats_require_minimum_version 1.5.0
 # shellcheck source=integration/lxc/scene.bash
 . "$REPO/integration/lxc/scene.bash"
 
@@ -59,6 +60,8 @@ setup_file() {
 
 teardown_file() {
 	local ct
+	# the host's relay, when a relay test failed while it ran
+	[[ ! -s $BATS_FILE_TMPDIR/relay.pid ]] || kill -TERM "$(cat "$BATS_FILE_TMPDIR/relay.pid")" 2>/dev/null || true
 	for ct in 801 802 951 952 900; do
 		lxc-stop -n "$ct" -k >/dev/null 2>&1 || true
 	done
@@ -673,6 +676,142 @@ while umount $d/mv 2>/dev/null; do :; done'
 	pid=$(scene_ct_pid 900)
 	assert_equal "$(cat /proc/"$pid"/attr/current)" "unconfined"
 	[ ! -d "$AAFS/policy/namespaces/ct-900" ]
+}
+
+## Each LXC container's own AppArmor records, from the host's relay (issue 18.1)
+# The host (the VM) runs `phoenix relay`; phoenix-lxc-config bound each
+# container's /run/phoenix-records/ct-NAME read-only at
+# /var/lib/phoenix/host-records, where `phoenix denials` inside reads it
+# (neither container can read /dev/kmsg usefully: 802 lacks CAP_SYSLOG of
+# the initial user namespace, and 951's kernel log would be the host's).
+
+RELAY_DIR=/run/phoenix-records
+
+# relay_start / relay_stop: the relay on the host, its output in a file
+# (no descriptor of bats' left open to it).
+relay_start() {
+	"$PHOENIX" relay </dev/null >>"$BATS_FILE_TMPDIR/relay.log" 2>&1 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/relay.pid"
+}
+relay_stop() {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/relay.pid")
+	kill -TERM "$pid"
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+# relayed CT TEXT: wait (10 s at most) until the relay wrote TEXT for CT.
+relayed() {
+	for _ in $(seq 50); do
+		grep -qF -- "$2" "$RELAY_DIR/ct-$1/records" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "not relayed to ct-$1: $2" >&2
+	return 1
+}
+# relay_deny CT CID NAME: a denial of /phoenix-denied/NAME in nested CID
+# (the file must exist: open(2) of a missing one fails before AppArmor is
+# asked; /phoenix-denied is CT's /srv/relay, bound in by the first test).
+relay_deny() {
+	in_ct "$1" sh -c 'echo secret >"/srv/relay/$1"' sh "$3"
+	run docker_in "$1" exec "$2" cat "/phoenix-denied/$3"
+	assert_failure
+	assert_output --partial "Permission denied"
+}
+
+@test "relay: phoenix denials in 951 (privileged) and 802 (unprivileged) shows its own nested containers' records, never the other's" {
+	local ct other cid951 cid802 tag=$RANDOM$RANDOM
+	# the hook made each directory before LXC mounted it, read-only
+	for ct in 951 802; do
+		[ "$(stat -c %a "$RELAY_DIR/ct-$ct")" = 755 ]
+		run in_ct "$ct" touch /var/lib/phoenix/host-records/forged
+		assert_failure
+		assert_output --partial "Read-only file system"
+	done
+	[ "$(stat -c %a "$RELAY_DIR")" = 711 ]
+	relay_start
+	for ct in 951 802; do
+		in_ct "$ct" mkdir -p /srv/relay
+	done
+	cid951=$(nested 951 -v /srv/relay:/phoenix-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	cid802=$(nested 802 -v /srv/relay:/phoenix-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
+	nested_labels 951 "$cid951" >/dev/null
+	nested_labels 802 "$cid802" >/dev/null
+	# --follow in 951, started before the denial
+	in_ct 951 timeout -s TERM 20 "$PHOENIX" denials --follow </dev/null \
+		>"$BATS_FILE_TMPDIR/follow.951" 2>&1 3>&- &
+	local follow=$!
+	sleep 2
+	relay_deny 951 "$cid951" "relay-951-$tag"
+	relay_deny 802 "$cid802" "relay-802-$tag"
+	relayed 951 "relay-951-$tag"
+	relayed 802 "relay-802-$tag"
+	for ct in 951 802; do
+		other=802
+		[ "$ct" = 951 ] || other=951
+		# inside: the relayed records are the source (no kernel log read)
+		run --separate-stderr in_ct "$ct" "$PHOENIX" --debug denials
+		assert_success
+		assert_output --partial "/phoenix-denied/relay-$ct-$tag"
+		refute_output --partial "relay-$other-$tag"
+		refute_output --partial "ct-$other"
+		[[ $stderr == *"reading relay \`/var/lib/phoenix/host-records/records\`"* ]]
+		[[ $stderr != *"records may be missing"* ]]
+		# the host's own records, and other LXC containers', never reach it
+		run grep -c -e "ct-$other" -e 'namespace="root"' "$RELAY_DIR/ct-$ct/records"
+		assert_output 0
+	done
+	# by container id, as Docker named it
+	run in_ct 951 "$PHOENIX" denials "$cid951"
+	assert_success
+	assert_output --partial "/phoenix-denied/relay-951-$tag"
+	wait "$follow" || true
+	run cat "$BATS_FILE_TMPDIR/follow.951"
+	assert_output --partial "/phoenix-denied/relay-951-$tag"
+	refute_output --partial "relay-802-$tag"
+	relay_stop
+	echo "$tag $cid951 $cid802" >"$BATS_FILE_TMPDIR/relay.tag"
+}
+
+@test "relay: restarted, it writes no record twice and loses none written while it was down" {
+	local tag cid951 cid802 ct
+	read -r tag cid951 cid802 <"$BATS_FILE_TMPDIR/relay.tag"
+	# while it is down
+	relay_deny 951 "$cid951" "down-951-$tag"
+	relay_deny 802 "$cid802" "down-802-$tag"
+	relay_start
+	relayed 951 "down-951-$tag"
+	relayed 802 "down-802-$tag"
+	# restarted once more, and again after a new record
+	relay_stop
+	relay_start
+	relay_deny 951 "$cid951" "after-951-$tag"
+	relayed 951 "after-951-$tag"
+	relay_stop
+	relay_start
+	sleep 2
+	relay_stop
+	for ct in 951 802; do
+		run in_ct "$ct" "$PHOENIX" denials --json
+		assert_success
+		for what in relay down; do
+			[ "$(grep -o "/phoenix-denied/$what-$ct-$tag\"" <<<"$output" | wc -l)" = 1 ]
+		done
+		# the kernel's sequence numbers in the file: each one once, rising
+		run sh -c "cut -d, -f2 $RELAY_DIR/ct-$ct/records | grep -E '^[0-9]+\$' | sort -n | uniq -d"
+		assert_output ""
+		run sh -c "grep -v '^phoenix-relay: gap: ' $RELAY_DIR/ct-$ct/records | cut -d, -f2 | sort -n -c"
+		assert_success
+		run grep -c '^phoenix-relay: gap: ' "$RELAY_DIR/ct-$ct/records"
+		assert_output 0
+	done
+	run in_ct 951 "$PHOENIX" denials --json
+	[ "$(grep -o "/phoenix-denied/after-951-$tag\"" <<<"$output" | wc -l)" = 1 ]
+	docker_in 951 rm -f "$cid951" >/dev/null
+	docker_in 802 rm -f "$cid802" >/dev/null
 }
 
 @test "lxc-stop removes the container's namespace (post-stop hook), nested namespaces with it" {

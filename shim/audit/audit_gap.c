@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit_source.h"
+#include "relay.h"
+
 static const char *const lost_markers[] = {
     "audit: audit_lost=",
     "audit: printk limit exceeded",
@@ -40,7 +43,12 @@ static long long kmsg_seq(const char *s, size_t len)
 	return seq;
 }
 
-static void keep_first(struct ph_audit_gap *g, const char *a, size_t alen)
+void ph_audit_gap_source(struct ph_audit_gap *g, int kind)
+{
+	g->relayed = kind == PH_SOURCE_RELAY;
+}
+
+static void keep_first(struct ph_audit_gap *g, const char *what, const char *a, size_t alen)
 {
 	if (g->first[0] != '\0')
 		return;
@@ -52,12 +60,19 @@ static void keep_first(struct ph_audit_gap *g, const char *a, size_t alen)
 	for (size_t i = 0; i < k; i++)
 		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f)
 			text[i] = '?';
-	snprintf(g->first, sizeof(g->first), "the kernel dropped records: \"%s\"", text);
+	snprintf(g->first, sizeof(g->first), "%s: \"%s\"", what, text);
 }
 
 void ph_audit_gap_line(struct ph_audit_gap *g, const char *line, size_t len)
 {
-	long long seq = kmsg_seq(line, len);
+	size_t glen = strlen(PH_RELAY_GAP);
+	if (len >= glen && memcmp(line, PH_RELAY_GAP, glen) == 0) {
+		g->relay_gaps++;
+		g->events++;
+		keep_first(g, "the host's relay says", line + glen, len - glen);
+		return;
+	}
+	long long seq = g->relayed ? -1 : kmsg_seq(line, len);
 	if (seq >= 0) {
 		if (g->last_seq >= 0 && seq > g->last_seq + 1) {
 			unsigned long long missing = (unsigned long long)(seq - g->last_seq - 1);
@@ -81,7 +96,7 @@ void ph_audit_gap_line(struct ph_audit_gap *g, const char *line, size_t len)
 				at = line;
 			const char *nl = memchr(at, '\n', len - (size_t)(at - line));
 			size_t alen = nl ? (size_t)(nl - at) : len - (size_t)(at - line);
-			keep_first(g, at, alen);
+			keep_first(g, "the kernel dropped records", at, alen);
 			break;
 		}
 	}
@@ -89,7 +104,7 @@ void ph_audit_gap_line(struct ph_audit_gap *g, const char *line, size_t len)
 
 bool ph_audit_gap_seen(const struct ph_audit_gap *g)
 {
-	return g->skipped > 0 || g->kernel_lost > 0;
+	return g->skipped > 0 || g->kernel_lost > 0 || g->relay_gaps > 0;
 }
 
 void ph_audit_gap_describe(const struct ph_audit_gap *g, char *buf, size_t size)

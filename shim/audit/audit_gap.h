@@ -14,6 +14,12 @@
  *    ("backlog limit exceeded", "rate limit exceeded", "kauditd hold queue
  *    overflow").  printk's own limiter says "N callbacks suppressed".
  *
+ *  - What the host's relay hands an LXC container (shim/audit/relay.h)
+ *    keeps /dev/kmsg's prefix but only that container's records, so its
+ *    sequence numbers jump by design: `relayed` turns that check off, and
+ *    the relay's own lines ("phoenix-relay: gap: ...") say instead what it
+ *    could not read or the kernel dropped.
+ *
  * ph_audit_gap_line() sees every line of a source (AppArmor record or
  * not) and counts both kinds. */
 #ifndef PHOENIX_AUDIT_GAP_H
@@ -26,11 +32,15 @@ struct ph_audit_gap {
 	long long last_seq;	    /* the last /dev/kmsg sequence number seen, -1 */
 	unsigned long long skipped; /* kmsg records missing between two read */
 	unsigned long kernel_lost;  /* lines where the kernel says it dropped records */
+	unsigned long relay_gaps;   /* the relay's gap lines */
+	bool relayed;		    /* the relay's records: sequence numbers jump */
 	unsigned long events;	    /* jumps and such lines */
 	char first[160];	    /* the first such line (or jump), for the report */
 };
 
 void ph_audit_gap_init(struct ph_audit_gap *g);
+/* For lines read from `kind` (enum ph_source_kind): sets `relayed`. */
+void ph_audit_gap_source(struct ph_audit_gap *g, int kind);
 /* One line of the source (`len` bytes, need not be NUL-terminated). */
 void ph_audit_gap_line(struct ph_audit_gap *g, const char *line, size_t len);
 /* Whether records may have been lost. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "file.h"
+#include "relay.h"
 
 #define BUF_SIZE (256 * 1024) /* a /dev/kmsg record is at most a few KiB */
 #define FOLLOW_INTERVAL_MS 250
@@ -24,6 +25,7 @@ static const struct ph_source_paths system_paths = {
     PH_AUDIT_LOG_PATH,
     PH_AUDITD_PID_PATH,
     PH_KMSG_PATH,
+    PH_RELAY_HOST_RECORDS,
 };
 
 static const char *const journalctl_paths[] = {"/usr/bin/journalctl", "/bin/journalctl", NULL};
@@ -38,6 +40,8 @@ enum ph_source_kind ph_source_kind_from_name(const char *name)
 		return PH_SOURCE_AUDIT;
 	if (strcmp(name, "journal") == 0)
 		return PH_SOURCE_JOURNAL;
+	if (strcmp(name, "relay") == 0)
+		return PH_SOURCE_RELAY;
 	if (strcmp(name, "auto") == 0)
 		return PH_SOURCE_AUTO;
 	return PH_SOURCE_FILE;
@@ -56,6 +60,8 @@ const char *ph_source_kind_name(enum ph_source_kind kind)
 		return "journal";
 	case PH_SOURCE_FILE:
 		return "file";
+	case PH_SOURCE_RELAY:
+		return "relay";
 	}
 	return "?";
 }
@@ -185,6 +191,58 @@ static int open_kmsg(struct ph_audit_source *src, const char *path, ph_error_t *
 	return src->path ? 0 : ph_error_make(err, ENOMEM, "audit source");
 }
 
+/* A file of the relay's directory, or -1 with errno (ENOENT: not there). */
+static int open_relayed(int dirfd, const char *name, struct stat *st)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* The relay's directory: `records.1` (the older), then `records`, which
+ * is followed.  `records` is opened first, so that a rotation between the
+ * two opens shows as the same file twice, read once.  Before the relay
+ * has written anything there is no `records`: /dev/null stands in for it
+ * until check_rotation() finds it. */
+static int open_relay(struct ph_audit_source *src, const char *dir, ph_error_t *err)
+{
+	cleanup_close int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return ph_error_make(err, errno, "cannot read the relayed records `%s`", dir);
+	if (asprintf(&src->path, "%s/%s", dir, PH_RELAY_RECORDS) < 0) {
+		src->path = NULL;
+		return ph_error_make(err, ENOMEM, "audit source");
+	}
+	struct stat cur, old;
+	int fd = open_relayed(dirfd, PH_RELAY_RECORDS, &cur);
+	if (fd < 0 && errno == ENOENT && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0 &&
+	    fstat(fd, &cur) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		return ph_error_make(err, errno, "cannot read `%s`", src->path);
+	src->kind = PH_SOURCE_RELAY;
+	src->regular = true;
+	src->dev = cur.st_dev;
+	src->ino = cur.st_ino;
+	src->fd = fd;
+	int ofd = open_relayed(dirfd, PH_RELAY_ROTATED, &old);
+	if (ofd >= 0 && old.st_dev == cur.st_dev && old.st_ino == cur.st_ino) {
+		close(ofd);
+	} else if (ofd >= 0) {
+		src->next_fd = fd;
+		src->fd = ofd;
+	}
+	return 0;
+}
+
 static int open_file(struct ph_audit_source *src, enum ph_source_kind kind, const char *path,
 		     ph_error_t *err)
 {
@@ -217,6 +275,8 @@ static int open_file(struct ph_audit_source *src, enum ph_source_kind kind, cons
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
+		if (kind == PH_SOURCE_FILE)
+			return open_relay(src, path, err);
 		return ph_error_make(err, EISDIR, "cannot read `%s`", path);
 	}
 	src->fd = fd;
@@ -295,6 +355,9 @@ static bool auditd_running(const char *pid_path)
 static int open_auto(struct ph_audit_source *src, const struct ph_source_paths *paths,
 		     ph_error_t *err)
 {
+	struct stat st;
+	if (paths->relay_dir && stat(paths->relay_dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return open_relay(src, paths->relay_dir, err);
 	if (auditd_running(paths->auditd_pid))
 		return open_file(src, PH_SOURCE_AUDIT, paths->audit_log, err);
 	ph_error_t kmsg_err = NULL;
@@ -313,6 +376,7 @@ int ph_audit_source_open(struct ph_audit_source *src, enum ph_source_kind kind, 
 {
 	memset(src, 0, sizeof(*src));
 	src->fd = -1;
+	src->next_fd = -1;
 	src->follow = follow;
 	if (paths == NULL)
 		paths = &system_paths;
@@ -336,6 +400,10 @@ int ph_audit_source_open(struct ph_audit_source *src, enum ph_source_kind kind, 
 	case PH_SOURCE_FILE:
 		r = open_file(src, PH_SOURCE_FILE, file, err);
 		break;
+	case PH_SOURCE_RELAY:
+		r = paths->relay_dir ? open_relay(src, paths->relay_dir, err)
+				     : ph_error_make(err, ENOENT, "no relayed records");
+		break;
 	default:
 		r = open_auto(src, paths, err);
 		break;
@@ -344,6 +412,11 @@ int ph_audit_source_open(struct ph_audit_source *src, enum ph_source_kind kind, 
 		return 0;
 fail:
 	give_back_signals();
+	if (src->fd >= 0)
+		close(src->fd);
+	if (src->next_fd >= 0)
+		close(src->next_fd);
+	src->fd = src->next_fd = -1;
 	free(src->buf);
 	free(src->path);
 	src->buf = src->path = NULL;
@@ -379,7 +452,10 @@ static int next_kmsg(struct ph_audit_source *src, const char **line, size_t *len
 }
 
 /* A followed regular file that was rotated (a new file under the name) is
- * reopened, one that was truncated is read again from the start. */
+ * reopened, one that was truncated is read again from the start.  Returns
+ * 1 when there may be more to read at once.  The old file is read to its
+ * end once more after the new one is seen: what the writer appended
+ * between our last read and its rename would be lost otherwise. */
 static int check_rotation(struct ph_audit_source *src, ph_error_t *err)
 {
 	struct stat now, cur;
@@ -387,6 +463,10 @@ static int check_rotation(struct ph_audit_source *src, ph_error_t *err)
 		return 0;
 	off_t pos = lseek(src->fd, 0, SEEK_CUR);
 	if (stat(src->path, &now) == 0 && (now.st_ino != src->ino || now.st_dev != src->dev)) {
+		if (!src->draining) {
+			src->draining = true;
+			return 1;
+		}
 		int fd = open(src->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return 0; /* not there yet: keep the old one */
@@ -394,10 +474,14 @@ static int check_rotation(struct ph_audit_source *src, ph_error_t *err)
 		src->fd = fd;
 		src->dev = now.st_dev;
 		src->ino = now.st_ino;
-		return 0;
+		src->draining = false;
+		return 1;
 	}
-	if (pos >= 0 && cur.st_size < pos && lseek(src->fd, 0, SEEK_SET) < 0)
-		return ph_error_make(err, errno, "rewind `%s`", src->path);
+	if (pos >= 0 && cur.st_size < pos) {
+		if (lseek(src->fd, 0, SEEK_SET) < 0)
+			return ph_error_make(err, errno, "rewind `%s`", src->path);
+		return 1;
+	}
 	return 0;
 }
 
@@ -429,12 +513,21 @@ static int fill(struct ph_audit_source *src, ph_error_t *err)
 		if (n < 0 && errno != EAGAIN)
 			return ph_error_make(err, errno, "read `%s`", src->path);
 		bool end = n == 0;
+		if (end && src->next_fd >= 0) {
+			close(src->fd); /* `records.1` read: on to `records` */
+			src->fd = src->next_fd;
+			src->next_fd = -1;
+			continue;
+		}
 		if (end && (!src->follow || src->kind == PH_SOURCE_JOURNAL)) {
 			src->eof = true;
 			return 0;
 		}
-		if (end && check_rotation(src, err) < 0)
+		int again = end ? check_rotation(src, err) : 0;
+		if (again < 0)
 			return -1;
+		if (again)
+			continue;
 		w = wait_readable(end ? -1 : src->fd, end ? FOLLOW_INTERVAL_MS : -1, err);
 		if (w < 0)
 			return -1;
@@ -503,7 +596,9 @@ int ph_audit_source_close(struct ph_audit_source *src, ph_error_t *err)
 	int ret = 0;
 	if (src->fd >= 0)
 		close(src->fd);
-	src->fd = -1;
+	if (src->next_fd >= 0)
+		close(src->next_fd);
+	src->fd = src->next_fd = -1;
 	if (src->child > 0)
 		ret = reap_journal(src, err);
 	give_back_signals();

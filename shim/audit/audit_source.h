@@ -9,9 +9,19 @@
  *                      overwritten before they were read) is skipped
  *   PH_SOURCE_JOURNAL  `journalctl -k -o cat --no-pager -a [-f -n all]`,
  *                      run with a fixed argument vector
- *   PH_SOURCE_FILE     any file (or FIFO, or "-" for stdin) of such lines
- *   PH_SOURCE_AUTO     the audit log when auditd runs (/var/run/auditd.pid
- *                      exists), else /dev/kmsg, else the journal
+ *   PH_SOURCE_FILE     any file (or FIFO, or "-" for stdin) of such lines;
+ *                      a directory is read as PH_SOURCE_RELAY
+ *   PH_SOURCE_RELAY    what the host's `phoenix relay` hands an LXC
+ *                      container (shim/audit/relay.h): the directory's
+ *                      `records.1`, then `records`, followed across the
+ *                      relay's rotation; /var/lib/phoenix/host-records inside
+ *                      the container, where phoenix-lxc-config mounts it
+ *   PH_SOURCE_AUTO     the relayed records when that directory exists (an
+ *                      LXC container: even a /dev/kmsg it can read is the
+ *                      host's whole log, other containers' records too),
+ *                      else the audit log when auditd runs
+ *                      (/var/run/auditd.pid names a live process), else
+ *                      /dev/kmsg, else the journal
  *
  * With `follow`, reading waits for new records instead of ending; SIGINT
  * and SIGTERM then end it cleanly (ph_audit_source_next() returns 0). */
@@ -34,6 +44,7 @@ enum ph_source_kind {
 	PH_SOURCE_AUDIT,
 	PH_SOURCE_JOURNAL,
 	PH_SOURCE_FILE,
+	PH_SOURCE_RELAY,
 };
 
 /* Where ph_audit_source_open() looks; tests point these elsewhere. */
@@ -41,6 +52,7 @@ struct ph_source_paths {
 	const char *audit_log;
 	const char *auditd_pid;
 	const char *kmsg;
+	const char *relay_dir; /* NULL: none */
 };
 
 struct ph_audit_source {
@@ -55,9 +67,11 @@ struct ph_audit_source {
 	bool regular; /* a regular file: never blocks, may be rotated */
 	dev_t dev;    /* the file followed, to notice rotation */
 	ino_t ino;
+	bool draining; /* `path` is another file now: reading the old one's rest */
+	int next_fd;   /* PH_SOURCE_RELAY: `records`, while `records.1` is read */
 };
 
-/* "kmsg", "audit", "journal", or anything else: a file. */
+/* "kmsg", "audit", "journal", "relay", or anything else: a file. */
 enum ph_source_kind ph_source_kind_from_name(const char *name);
 const char *ph_source_kind_name(enum ph_source_kind kind);
 

@@ -182,6 +182,7 @@ static const struct command commands[] = {
     {"denials", PH_CMD_DENIALS, NULL, true, -1, false},
     {"learn", PH_CMD_LEARN, NULL, true, -1, false},
     {"hook", PH_CMD_HOOK, NULL, true, -1, false},
+    {"relay", PH_CMD_RELAY, NULL, true, -1, false},
     {NULL, 0, NULL, false, -1, false},
 };
 
@@ -694,6 +695,7 @@ bool ph_cli_intercepted(const struct ph_cli *cli)
 	case PH_CMD_DENIALS:
 	case PH_CMD_LEARN:
 	case PH_CMD_HOOK:
+	case PH_CMD_RELAY:
 		return !cli->command_help;
 	default:
 		return false;

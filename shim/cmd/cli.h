@@ -61,6 +61,7 @@ enum ph_command {
 	PH_CMD_DENIALS,
 	PH_CMD_LEARN,
 	PH_CMD_HOOK,
+	PH_CMD_RELAY,
 	PH_CMD_UNKNOWN, /* a word runc may know and phoenix does not: passed through */
 };
 

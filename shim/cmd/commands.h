@@ -25,5 +25,6 @@ int ph_cmd_gc(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_hook(struct ph_context *ctx, ph_error_t *err); /* hook.c; ph_hook_inject: hook.h */
 int ph_cmd_denials(struct ph_context *ctx, ph_error_t *err);
 int ph_cmd_learn(struct ph_context *ctx, ph_error_t *err); /* learn.c */
+int ph_cmd_relay(struct ph_context *ctx, ph_error_t *err);
 
 #endif

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "log.h"
 #include "private_dir.h"
+#include "relay.h"
 #include "state.h"
 
 struct options {
@@ -62,8 +63,11 @@ static const char usage[] =
     "  --json          a JSON array; with --follow, one JSON object a line\n"
     "  --follow, -f    wait for new records until interrupted\n"
     "  --source SRC    kmsg (/dev/kmsg), audit (" PH_AUDIT_LOG_PATH "),\n"
-    "                  journal (journalctl -k), or a file (- for stdin);\n"
-    "                  default: the audit log when auditd runs, else kmsg, else journal\n"
+    "                  journal (journalctl -k), relay (" PH_RELAY_HOST_RECORDS ",\n"
+    "                  the host's relay's records), a file (- for stdin), or a\n"
+    "                  directory of the relay's; default: relay inside an LXC\n"
+    "                  container given one, else the audit log when auditd runs,\n"
+    "                  else kmsg, else journal\n"
     "  --all, -a       also records of profiles outside phoenix's namespaces\n";
 
 /* ---- arguments ---------------------------------------------------------------- */
@@ -324,6 +328,7 @@ static int run_denials(struct ph_context *ctx, struct run *run, ph_error_t *err)
 	    0)
 		return ph_error_wrap(err, "denials");
 	ph_debug("denials: reading %s `%s`", ph_source_kind_name(src.kind), src.path);
+	ph_audit_gap_source(&run->gap, (int)src.kind);
 	if (run->opt.follow && !run->opt.json) {
 		ph_denial_table_header(stdout);
 		fflush(stdout);

@@ -240,6 +240,7 @@ static int read_records(struct run *run, ph_error_t *err)
 	if (ph_audit_source_open(&src, run->opt.source, run->opt.file, NULL, false, err) < 0)
 		return ph_error_wrap(err, "learn");
 	ph_debug("learn: reading %s `%s`", ph_source_kind_name(src.kind), src.path);
+	ph_audit_gap_source(&run->gap, (int)src.kind);
 	int r;
 	for (;;) {
 		const char *line;

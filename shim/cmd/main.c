@@ -60,6 +60,8 @@ static int dispatch(struct ph_context *ctx, ph_error_t *err)
 		return ph_cmd_denials(ctx, err);
 	case PH_CMD_LEARN:
 		return ph_cmd_learn(ctx, err);
+	case PH_CMD_RELAY:
+		return ph_cmd_relay(ctx, err);
 	default:
 		/* pass-through: never returns on success */
 		return ph_runtime_exec(&ctx->runtime, cli->argv, err);

@@ -293,3 +293,39 @@ EOF
 	done
 	[ ! -e "$W/aa/lxc-phoenix-v2.a b" ]
 }
+
+@test "the container's own records: phoenix-lxc-config binds only its directory, read-only; phoenix-lxc-ns makes it" {
+	entry "$GOOD"
+	export PHOENIX_RELAY_DIR=$W/run/records
+	run apply
+	assert_success
+	assert_line "lxc.mount.entry = $W/run/records/ct-951 var/lib/phoenix/host-records none bind,ro,nodev,nosuid,noexec,create=dir,optional 0 0"
+	run apply --pve
+	assert_line "lxc.mount.entry: $W/run/records/ct-951 var/lib/phoenix/host-records none bind,ro,nodev,nosuid,noexec,create=dir,optional 0 0"
+	# a directory that would break the line, or climb out, is refused
+	PHOENIX_RELAY_DIR="$W/a b" run apply
+	assert_failure
+	assert_output --partial PHOENIX_RELAY_DIR
+	PHOENIX_RELAY_DIR=$W/../x run apply
+	assert_failure
+	# the hook: the directory exists before LXC mounts it (AppArmor is
+	# missing here, so it fails after that, as it must)
+	run "$REPO/hooks/phoenix-lxc-ns" create 951
+	assert_failure
+	assert_output --partial "AppArmor is not available"
+	[ "$(stat -c %a "$W/run/records")" = 711 ]
+	[ "$(stat -c %a "$W/run/records/ct-951")" = 755 ]
+	# and refuses a link or a directory others may write
+	rm -r "$W/run/records/ct-951"
+	mkdir "$W/elsewhere"
+	ln -s "$W/elsewhere" "$W/run/records/ct-951"
+	run "$REPO/hooks/phoenix-lxc-ns" create 951
+	assert_failure
+	assert_output --partial "is a symbolic link"
+	rm "$W/run/records/ct-951"
+	mkdir -m 0777 "$W/run/records/ct-951"
+	chmod 0777 "$W/run/records/ct-951"
+	run "$REPO/hooks/phoenix-lxc-ns" create 951
+	assert_failure
+	assert_output --partial "is not a directory only"
+}

@@ -11,7 +11,7 @@
 
 FUZZ_CC           ?= clang
 FUZZ_BUILD        := build-fuzz
-FUZZ_TARGETS      := spec config cli audit
+FUZZ_TARGETS      := spec config cli audit relay
 FUZZ_SECONDS      ?= 25
 FUZZ_LONG_SECONDS ?= 600
 FUZZ_SAN          := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -37,7 +37,7 @@ dict_for() {
 	case $1 in
 	spec | config) echo "$here/json.dict" ;;
 	cli) echo "$here/cli.dict" ;;
-	audit) echo "$here/audit.dict" ;;
+	audit | relay) echo "$here/audit.dict" ;;
 	*) echo "" ;;
 	esac
 }

@@ -91,10 +91,11 @@ static void test_errors(void)
 	CHECK(ph_audit_source_open(&src, PH_SOURCE_FILE, p, NULL, false, &err) < 0);
 	CHECK_ERR(err, "No such file");
 	ph_error_free(&err);
-	CHECK(ph_audit_source_open(&src, PH_SOURCE_FILE, dir, NULL, false, &err) < 0);
-	CHECK_ERR(err, "Is a directory");
-	ph_error_free(&err);
-	struct ph_source_paths paths = {p, p, p};
+	/* a directory is read as the relay's (test_relay_source.c) */
+	CHECK(ph_audit_source_open(&src, PH_SOURCE_FILE, dir, NULL, false, &err) == 0);
+	CHECK(src.kind == PH_SOURCE_RELAY);
+	CHECK(ph_audit_source_close(&src, &err) == 0);
+	struct ph_source_paths paths = {p, p, p, NULL};
 	CHECK(ph_audit_source_open(&src, PH_SOURCE_AUDIT, NULL, &paths, false, &err) < 0);
 	CHECK_ERR(err, "cannot read the audit log");
 	ph_error_free(&err);
@@ -115,7 +116,7 @@ static void test_auto(void)
 	ph_error_t err = NULL;
 
 	/* no auditd: the kernel log */
-	struct ph_source_paths paths = {log, pid, kmsg};
+	struct ph_source_paths paths = {log, pid, kmsg, NULL};
 	CHECK(ph_audit_source_open(&src, PH_SOURCE_AUTO, NULL, &paths, false, &err) == 0);
 	CHECK(src.kind == PH_SOURCE_KMSG);
 	CHECK(ph_audit_source_close(&src, &err) == 0);
@@ -136,13 +137,13 @@ static void test_auto(void)
 	CHECK(ph_audit_source_close(&src, &err) == 0);
 
 	/* ... and its log cannot be read: an error, not another source */
-	struct ph_source_paths no_log = {none, pid, kmsg};
+	struct ph_source_paths no_log = {none, pid, kmsg, NULL};
 	CHECK(ph_audit_source_open(&src, PH_SOURCE_AUTO, NULL, &no_log, false, &err) < 0);
 	CHECK_ERR(err, "where auditd writes AppArmor records");
 	ph_error_free(&err);
 
 	/* no kernel log: the journal, when journalctl is there */
-	struct ph_source_paths no_kmsg = {log, none, none};
+	struct ph_source_paths no_kmsg = {log, none, none, NULL};
 	bool journal =
 	    access("/usr/bin/journalctl", X_OK) == 0 || access("/bin/journalctl", X_OK) == 0;
 	int r = ph_audit_source_open(&src, PH_SOURCE_AUTO, NULL, &no_kmsg, false, &err);

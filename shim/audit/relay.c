@@ -1,0 +1,460 @@
+/* phoenix: the relay of AppArmor records to LXC containers (relay.h). */
+#include "relay.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "log.h"
+#include "private_dir.h"
+
+#define TAIL_SIZE 8192 /* a /dev/kmsg record is at most 1 KiB of text, escaped 4 KiB */
+#define LOST_PREFIX "audit: audit_lost="
+
+/* ---- names ------------------------------------------------------------------ */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool ph_relay_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > PH_RELAY_NAME_MAX || !is_alnum(name[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!is_alnum(name[i]) && name[i] != '_' && name[i] != '.' && name[i] != '-')
+			return false;
+	return true;
+}
+
+/* The NAME of a member namespace path "ct-NAME[//...]", or false. */
+static bool member_container(const char *ns, char name[PH_RELAY_NAME_MAX + 1])
+{
+	if (strncmp(ns, "ct-", 3) != 0)
+		return false;
+	const char *start = ns + 3;
+	const char *end = strstr(start, "//");
+	size_t n = end ? (size_t)(end - start) : strlen(start);
+	if (n == 0 || n > PH_RELAY_NAME_MAX)
+		return false;
+	memcpy(name, start, n);
+	name[n] = '\0';
+	return ph_relay_name_valid(name);
+}
+
+bool ph_relay_container_of(const struct ph_audit_record *rec, char name[PH_RELAY_NAME_MAX + 1])
+{
+	char found[PH_RELAY_NAME_MAX + 1] = "";
+	for (size_t i = 0; i < rec->n_members; i++) {
+		char one[PH_RELAY_NAME_MAX + 1];
+		if (rec->members[i].ns[0] == '\0')
+			continue; /* the root namespace: a host profile bounding it */
+		if (!member_container(rec->members[i].ns, one))
+			return false; /* another namespace of the host's */
+		if (found[0] != '\0' && strcmp(found, one) != 0)
+			return false; /* two containers: neither's alone */
+		memcpy(found, one, sizeof(one));
+	}
+	if (found[0] == '\0')
+		return false;
+	memcpy(name, found, sizeof(found));
+	return true;
+}
+
+/* ---- /dev/kmsg's prefix ----------------------------------------------------------- */
+
+/* "PRI,SEQ,USEC,FLAGS[,...];text" (Documentation/ABI/testing/dev-kmsg).
+ * Returns the text, or NULL when `rec` does not start with the prefix. */
+static const char *kmsg_split(const char *rec, size_t len, unsigned long long *pri,
+			      unsigned long long *seq)
+{
+	const char *p = rec, *end = rec + len;
+	unsigned long long v[2] = {0, 0};
+	for (int field = 0; field < 2; field++) {
+		if (p == end || !is_digit(*p))
+			return NULL;
+		while (p < end && is_digit(*p)) {
+			if (v[field] > (UINT64_MAX - 9) / 10)
+				return NULL;
+			v[field] = v[field] * 10 + (unsigned long long)(*p++ - '0');
+		}
+		if (p == end || *p++ != ',')
+			return NULL;
+	}
+	const char *semi = memchr(p, ';', (size_t)(end - p));
+	if (semi == NULL)
+		return NULL;
+	for (const char *q = p; q < semi; q++)
+		if (!is_digit(*q) && *q != ',' && *q != '-' && *q != '+' && *q != 'c')
+			return NULL;
+	*pri = v[0];
+	*seq = v[1];
+	return semi + 1;
+}
+
+/* ---- lines that say records were lost ---------------------------------------------- */
+
+static void copy_printable(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < len && src[i] != '\n' && j + 1 < size; i++)
+		dst[j++] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+	if (size > 0)
+		dst[j] = '\0';
+}
+
+bool ph_relay_gap(const char *line, size_t len, char *why, size_t why_size)
+{
+	size_t g = strlen(PH_RELAY_GAP);
+	if (len >= g && memcmp(line, PH_RELAY_GAP, g) == 0) {
+		copy_printable(why, why_size, line + g, len - g);
+		return true;
+	}
+	unsigned long long pri, seq;
+	const char *text = kmsg_split(line, len, &pri, &seq);
+	if (text != NULL && pri >= 8)
+		return false; /* written to /dev/kmsg by a process, not the kernel */
+	if (text == NULL)
+		text = line;
+	size_t rest = len - (size_t)(text - line);
+	size_t l = strlen(LOST_PREFIX);
+	if (rest < l || memcmp(text, LOST_PREFIX, l) != 0)
+		return false;
+	char counts[160];
+	copy_printable(counts, sizeof(counts), text + 7, rest - 7);
+	snprintf(why, why_size, "the kernel's audit subsystem dropped records (%s)", counts);
+	return true;
+}
+
+/* ---- the cursor ------------------------------------------------------------------ */
+
+static int read_cursor(struct ph_relay *r, ph_error_t *err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len = 0;
+	ph_error_t e = NULL;
+	if (ph_file_read(r->dirfd, PH_RELAY_CURSOR, 256, &buf, &len, &e) < 0) {
+		bool missing = e->status == ENOENT;
+		if (!missing)
+			ph_warn("relay: %s: starting without a cursor", e->msg);
+		ph_error_free(&e);
+		return 0;
+	}
+	char boot[PH_RELAY_BOOT_ID_MAX + 1], seq[32];
+	int n = sscanf(buf, "%64s %31s", boot, seq);
+	if (n < 1 || strcmp(boot, r->boot_id) != 0) {
+		ph_warn("relay: the cursor is of another boot: starting afresh");
+		return 0;
+	}
+	r->trust_files = true;
+	if (n == 2 && strcmp(seq, "-") != 0) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(seq, &end, 10);
+		if (errno != 0 || *end != '\0' || !is_digit(seq[0]))
+			return ph_error_make(err, EINVAL, "relay: malformed cursor `%s`", buf);
+		r->cursor = v;
+		r->have_cursor = true;
+	}
+	return 0;
+}
+
+int ph_relay_save(struct ph_relay *r, ph_error_t *err)
+{
+	if (!r->dirty)
+		return 0;
+	char text[PH_RELAY_BOOT_ID_MAX + 32];
+	int n = r->have_cursor ? snprintf(text, sizeof(text), "%s %llu\n", r->boot_id, r->cursor)
+			       : snprintf(text, sizeof(text), "%s -\n", r->boot_id);
+	if (ph_file_write_atomic(r->dirfd, PH_RELAY_CURSOR, text, (size_t)n, 0600, err) < 0)
+		return ph_error_wrap(err, "relay: cursor");
+	r->dirty = false;
+	return 0;
+}
+
+int ph_relay_open(struct ph_relay *r, const char *dir, size_t max_size, const char *boot_id,
+		  ph_error_t *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->dirfd = -1;
+	if (max_size < PH_RELAY_MIN_SIZE)
+		return ph_error_make(err, EINVAL, "relay: a size limit below %d bytes",
+				     PH_RELAY_MIN_SIZE);
+	if (strlen(boot_id) == 0 || strlen(boot_id) > PH_RELAY_BOOT_ID_MAX ||
+	    strpbrk(boot_id, " \t\n") != NULL)
+		return ph_error_make(err, EINVAL, "relay: malformed boot id");
+	r->max_size = max_size;
+	snprintf(r->boot_id, sizeof(r->boot_id), "%s", boot_id);
+	if (ph_private_dir_open(dir, "records directory", true, &r->dirfd, err) < 0)
+		return ph_error_wrap(err, "relay");
+	struct stat st;
+	if (fstat(r->dirfd, &st) < 0 || ((st.st_mode & 07777) != PH_RELAY_DIR_MODE &&
+					 fchmod(r->dirfd, PH_RELAY_DIR_MODE) < 0)) {
+		ph_error_make(err, errno, "relay: chmod `%s`", dir);
+		ph_relay_close(r);
+		return -1;
+	}
+	if (read_cursor(r, err) < 0) {
+		ph_relay_close(r);
+		return -1;
+	}
+	if (!r->trust_files) {
+		/* from now on the files are of this boot: say so at once,
+		 * so that a relay that dies before it saves knows it */
+		r->dirty = true;
+		if (ph_relay_save(r, err) < 0) {
+			ph_relay_close(r);
+			return -1;
+		}
+		r->trust_files = true;
+	}
+	return 0;
+}
+
+void ph_relay_close(struct ph_relay *r)
+{
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	r->dirfd = -1;
+	free(r->cts);
+	r->cts = NULL;
+	r->n_cts = 0;
+}
+
+/* ---- a container's directory and files ------------------------------------------- */
+
+/* DIR/ct-NAME, made when missing; it must be a directory of ours that
+ * only we may write. */
+static int open_ct_dir(struct ph_relay *r, const char *name, bool create, ph_error_t *err)
+{
+	char dname[PH_RELAY_NAME_MAX + 4];
+	snprintf(dname, sizeof(dname), "ct-%s", name);
+	if (create && mkdirat(r->dirfd, dname, 0755) < 0 && errno != EEXIST)
+		return ph_error_make(err, errno, "relay: create `%s`", dname);
+	int fd = openat(r->dirfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ph_error_make(err, errno, "relay: open `%s`", dname);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+		close(fd);
+		return ph_error_make(err, EPERM,
+				     "relay: `%s` is not a directory that only its owner may write",
+				     dname);
+	}
+	return fd;
+}
+
+/* The last kernel sequence number in `name`, 0 when none. */
+static unsigned long long file_last_seq(int ctfd, const char *name)
+{
+	cleanup_close int fd = openat(ctfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	char buf[TAIL_SIZE + 1];
+	off_t off = st.st_size > TAIL_SIZE ? st.st_size - TAIL_SIZE : 0;
+	ssize_t n = pread(fd, buf, TAIL_SIZE, off);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* lines from the last one back; the first one may be cut */
+	size_t end = (size_t)n;
+	while (end > 0) {
+		size_t start = end;
+		if (buf[start - 1] == '\n')
+			start--;
+		size_t line_end = start;
+		while (start > 0 && buf[start - 1] != '\n')
+			start--;
+		if (start == 0 && off > 0)
+			return 0;
+		unsigned long long pri, seq;
+		if (kmsg_split(buf + start, line_end - start, &pri, &seq) != NULL)
+			return seq;
+		end = start;
+	}
+	return 0;
+}
+
+static struct ph_relay_ct *find_ct(struct ph_relay *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_cts; i++)
+		if (strcmp(r->cts[i].name, name) == 0)
+			return &r->cts[i];
+	return NULL;
+}
+
+/* The container's entry, its last sequence number read from its files. */
+static struct ph_relay_ct *get_ct(struct ph_relay *r, const char *name, int ctfd, ph_error_t *err)
+{
+	struct ph_relay_ct *ct = find_ct(r, name);
+	if (ct)
+		return ct;
+	struct ph_relay_ct *v = realloc(r->cts, (r->n_cts + 1) * sizeof(*v));
+	if (v == NULL) {
+		ph_error_make(err, ENOMEM, "relay");
+		return NULL;
+	}
+	r->cts = v;
+	ct = &v[r->n_cts++];
+	memset(ct, 0, sizeof(*ct));
+	snprintf(ct->name, sizeof(ct->name), "%s", name);
+	if (r->trust_files) {
+		ct->last_seq = file_last_seq(ctfd, PH_RELAY_RECORDS);
+		if (ct->last_seq == 0)
+			ct->last_seq = file_last_seq(ctfd, PH_RELAY_ROTATED);
+	}
+	return ct;
+}
+
+/* `records`, for appending; renamed to `records.1` first when `more`
+ * bytes would take it past the limit. */
+static int open_records(struct ph_relay *r, int ctfd, size_t more, ph_error_t *err)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int fd = openat(ctfd, PH_RELAY_RECORDS,
+				O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+				0644);
+		if (fd < 0)
+			return ph_error_make(err, errno, "relay: open `%s`", PH_RELAY_RECORDS);
+		struct stat st;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+			close(fd);
+			return ph_error_make(err, EPERM,
+					     "relay: `%s` is not a regular file of ours",
+					     PH_RELAY_RECORDS);
+		}
+		if ((st.st_mode & 07777) != 0644 && fchmod(fd, 0644) < 0) {
+			int e = errno;
+			close(fd);
+			return ph_error_make(err, e, "relay: chmod `%s`", PH_RELAY_RECORDS);
+		}
+		if (st.st_size == 0 || (size_t)st.st_size + more <= r->max_size || attempt > 0)
+			return fd;
+		close(fd);
+		if (renameat(ctfd, PH_RELAY_RECORDS, ctfd, PH_RELAY_ROTATED) < 0)
+			return ph_error_make(err, errno, "relay: rotate `%s`", PH_RELAY_RECORDS);
+	}
+	return ph_error_make(err, EIO, "relay: `%s`", PH_RELAY_RECORDS);
+}
+
+/* Append `text` and a newline to the container's `records`, in one
+ * write(2) so that a reader never sees half a line. */
+static int append(struct ph_relay *r, int ctfd, const char *text, size_t len, ph_error_t *err)
+{
+	cleanup_close int fd = open_records(r, ctfd, len + 1, err);
+	if (fd < 0)
+		return -1;
+	struct iovec iov[2] = {{(void *)text, len}, {"\n", 1}};
+	ssize_t n = writev(fd, iov, 2);
+	if (n < 0)
+		return ph_error_make(err, errno, "relay: write `%s`", PH_RELAY_RECORDS);
+	if ((size_t)n != len + 1)
+		return ph_error_make(err, EIO, "relay: short write to `%s`", PH_RELAY_RECORDS);
+	return 0;
+}
+
+/* ---- records ------------------------------------------------------------------- */
+
+/* Tell every container's file that records were lost: whose they were is
+ * not known. */
+static int gap_everywhere(struct ph_relay *r, const char *why, ph_error_t *err)
+{
+	int fd = dup(r->dirfd);
+	if (fd < 0)
+		return ph_error_make(err, errno, "relay: records directory");
+	DIR *d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return ph_error_make(err, errno, "relay: records directory");
+	}
+	rewinddir(d);
+	char line[512];
+	int n = snprintf(line, sizeof(line), "%s%s", PH_RELAY_GAP, why);
+	int ret = 0;
+	struct dirent *e;
+	r->gaps++;
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "ct-", 3) != 0 || !ph_relay_name_valid(e->d_name + 3))
+			continue;
+		cleanup_close int ctfd = open_ct_dir(r, e->d_name + 3, false, err);
+		ret = ctfd < 0 ? -1 : append(r, ctfd, line, (size_t)n, err);
+	}
+	closedir(d);
+	return ret;
+}
+
+static int relay_record(struct ph_relay *r, unsigned long long seq, const char *rec, size_t len,
+			ph_error_t *err)
+{
+	struct ph_audit_record ar;
+	int p = ph_audit_parse(rec, len, &ar, err);
+	if (p <= 0)
+		return p;
+	char name[PH_RELAY_NAME_MAX + 1];
+	bool mine = ph_relay_container_of(&ar, name);
+	ph_audit_record_release(&ar);
+	if (!mine)
+		return 0;
+	cleanup_close int ctfd = open_ct_dir(r, name, true, err);
+	if (ctfd < 0)
+		return -1;
+	struct ph_relay_ct *ct = get_ct(r, name, ctfd, err);
+	if (ct == NULL)
+		return -1;
+	if (seq <= ct->last_seq) {
+		r->skipped++; /* written before the relay last stopped */
+		return 0;
+	}
+	if (append(r, ctfd, rec, len, err) < 0)
+		return -1;
+	ct->last_seq = seq;
+	r->written++;
+	return 0;
+}
+
+int ph_relay_handle(struct ph_relay *r, const char *rec, size_t len, ph_error_t *err)
+{
+	const char *nl = memchr(rec, '\n', len);
+	if (nl)
+		len = (size_t)(nl - rec); /* /dev/kmsg's dictionary lines follow */
+	unsigned long long pri, seq;
+	const char *text = kmsg_split(rec, len, &pri, &seq);
+	if (text == NULL)
+		return 0;
+	if (r->have_cursor && seq <= r->cursor)
+		return 0; /* handled before */
+	char why[256];
+	if (r->have_cursor && seq > r->cursor + 1) {
+		snprintf(why, sizeof(why),
+			 "kernel records %llu to %llu were lost before the relay read them",
+			 r->cursor + 1, seq - 1);
+		if (gap_everywhere(r, why, err) < 0)
+			return -1;
+	}
+	r->cursor = seq;
+	r->have_cursor = true;
+	r->dirty = true;
+	/* a process may write to /dev/kmsg too (devkmsg_write()), but never
+	 * with facility 0, the kernel's: only the kernel's records count */
+	if (pri >= 8)
+		return 0;
+	if (ph_relay_gap(rec, len, why, sizeof(why)))
+		return gap_everywhere(r, why, err);
+	return relay_record(r, seq, rec, len, err);
+}
