@@ -758,6 +758,7 @@ relay_deny() {
 		assert_output --partial "/phoenix-denied/relay-$ct-$tag"
 		refute_output --partial "relay-$other-$tag"
 		refute_output --partial "ct-$other"
+		# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 		[[ $stderr == *"reading relay \`/var/lib/phoenix/host-records/records\`"* ]]
 		[[ $stderr != *"records may be missing"* ]]
 		# the host's own records, and other LXC containers', never reach it
