@@ -311,5 +311,9 @@ clean:
 -include tests/fuzz/fuzz.mk
 
 # the headers each object and program was last built from (DEPFLAGS)
--include $(wildcard $(patsubst %,%.d,$(LIB_OBJS) $(MAIN_OBJ) $(TEST_BINS) $(FUZZ_LIB_OBJS) \
-                                      $(FUZZ_BINS) $(BENCH_BUILD)/bench_exec $(BENCH_BUILD)/bench_aa))
+DEP_TARGETS := $(LIB_OBJS) $(MAIN_OBJ) $(TEST_BINS) $(FUZZ_LIB_OBJS) $(FUZZ_BINS) \
+               $(BENCH_BUILD)/bench_exec $(BENCH_BUILD)/bench_aa
+-include $(wildcard $(patsubst %,%.d,$(DEP_TARGETS)))
+# A target that exists without its .d file (built before the build wrote
+# them, or its .d lost) has no record of its headers: build it again once.
+$(foreach t,$(DEP_TARGETS),$(if $(wildcard $(t)),$(if $(wildcard $(t).d),,$(eval $(t): FORCE))))
