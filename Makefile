@@ -157,19 +157,25 @@ sanitize:
 # Debian 12 (the host's root) runs every suite; each release in
 # INTEGRATION_RELEASES (Debian 13 and unstable: their own kernel and a guest
 # root of their own, built on the first run and cached) runs the demo and
-# RELEASE_SUITES (phoenix-lxc not yet: on trixie and sid it fails 3 tests,
-# issue 14).  Each release's lap (wall time) is printed.
+# RELEASE_SUITES, and the nested LXC scene (phoenix-lxc.bats, 20 min under
+# load) on the releases in LXC_RELEASES: on unstable only by default, which
+# keeps `make check` under an hour (it passes on trixie too:
+# `make integration LXC_RELEASES="trixie sid"`).  Each release's lap (wall
+# time) is printed.
 INTEGRATION_RELEASES ?= trixie sid
 RELEASE_SUITES ?= integration/tests/phoenix-core.bats \
                   integration/tests/phoenix-ops.bats
+LXC_RELEASES ?= sid
 integration: $(BUILD)/phoenix
 	$(MAKE) FAULTS=1 all
 	@t=$$(date +%s) rc=0; integration/run-suite.sh || rc=$$?; \
 		echo "# == lap bookworm: $$(($$(date +%s) - t)) s, status $$rc"; exit $$rc
 	@for r in $(INTEGRATION_RELEASES); do \
 		t=$$(date +%s) rc=0; echo "# == release $$r"; \
+		s="$(RELEASE_SUITES)"; case " $(LXC_RELEASES) " in *" $$r "*) \
+			s="$$s integration/tests/phoenix-lxc.bats";; esac; \
 		PHOENIX_RELEASE=$$r integration/demo.sh && \
-		PHOENIX_RELEASE=$$r integration/run-suite.sh $(RELEASE_SUITES) || rc=$$?; \
+		PHOENIX_RELEASE=$$r integration/run-suite.sh $$s || rc=$$?; \
 		echo "# == lap $$r: $$(($$(date +%s) - t)) s, status $$rc"; \
 		[ $$rc = 0 ] || exit $$rc; \
 	done

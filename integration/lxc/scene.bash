@@ -68,12 +68,19 @@ scene_ct_pid() {
 # scene_engines NAME [ENGINE-SETUP ARGS...]: register phoenix with the
 # engines in container NAME and start containerd and dockerd there (in the
 # background; scene_engines_wait waits for them).
+#
+# Both start without lxc-attach's `container=lxc`, as a service manager
+# starts them (systemd keeps PID 1's $container to itself): containerd 2's
+# pkg/apparmor (vendored by Docker 28) reports no AppArmor when $container
+# is set ("docker-in-docker", apparmor_linux.go hostSupports), and dockerd
+# then writes no process.apparmorProfile at all, dropping
+# --security-opt apparmor=... without a word.
 scene_engines() {
 	local name=$1
 	shift
 	in_ct "$name" "$SCENE_REPO/hooks/phoenix-engine-setup" --docker --containerd --podman \
 		--phoenix "$SCENE_PHOENIX" "$@" >&2 || return 1
-	in_ct "$name" sh -c 'containerd </dev/null >/var/log/containerd.log 2>&1 &'
+	in_ct "$name" sh -c 'unset container; containerd </dev/null >/var/log/containerd.log 2>&1 &'
 }
 
 scene_engines_wait() {
@@ -87,7 +94,7 @@ scene_engines_wait() {
 		in_ct "$name" tail -n 20 /var/log/containerd.log >&2
 		return 1
 	}
-	in_ct "$name" sh -c 'dockerd --containerd=/run/containerd/containerd.sock --iptables=false \
+	in_ct "$name" sh -c 'unset container; dockerd --containerd=/run/containerd/containerd.sock --iptables=false \
 		--ip6tables=false --bridge=none </dev/null >/var/log/dockerd.log 2>&1 &'
 	for _ in $(seq 240); do
 		docker_in "$name" version >/dev/null 2>&1 && return 0

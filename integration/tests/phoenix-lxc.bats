@@ -396,11 +396,14 @@ reap_802_setup() {
 	in_ct 801 ctr task rm phx-ctr2 || true
 	in_ct 801 ctr container rm phx-ctr2
 	[ -z "$(nested_ns ct-801 phx-ctr2)" ]
-	# the handler phoenix-engine-setup wrote is what containerd reads
+	# the handler phoenix-engine-setup wrote is what containerd reads:
+	# containerd 1.x dumps it as written (version 2), containerd 2.x as it
+	# migrated it (version 3: the runtimes under io.containerd.cri.v1.runtime,
+	# TOML literal strings)
 	run in_ct 801 containerd config dump
 	assert_success
-	assert_output --regexp '\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\.runtimes\.phoenix\]'
-	assert_output --regexp "BinaryName = \"$PHOENIX\""
+	assert_output --regexp "\\[plugins\\.(\"io\\.containerd\\.grpc\\.v1\\.cri\"|'io\\.containerd\\.cri\\.v1\\.runtime')\\.containerd\\.runtimes\\.phoenix\\]"
+	assert_output --regexp "BinaryName = [\"']$PHOENIX[\"']"
 }
 
 @test "podman --runtime phoenix, by path and by the name containers.conf.d gives it" {
@@ -495,7 +498,7 @@ cat /proc/self/attr/current'
 KFS_PROBE=/usr/local/bin/kernelfs-probe
 kfs_probe_install() {
 	install -m 0755 "${PHOENIX%/*}/kernelfs-probe" "/var/lib/lxc/951/rootfs$KFS_PROBE"
-	in_ct 951 sh -c 'mountpoint -q /run/kfs || { mkdir -p /run/kfs && mount -t tmpfs tmpfs /run/kfs; }
+	in_ct 951 sh -c 'mountpoint -q /run/kfs || { mkdir -p /run/kfs && LIBMOUNT_FORCE_MOUNT2=always mount -t tmpfs tmpfs /run/kfs; }
 		mkdir -p /run/kfs/bin /run/kfs/empty && cp '"$KFS_PROBE"' /run/kfs/bin/'
 }
 
@@ -568,8 +571,11 @@ kfs_probe_install() {
 # procfs attached elsewhere with move_mount().  The v1 hierarchy is the
 # host's own (named phxacc, mounted on the host first): in a cgroup
 # namespace the kernel lets a container mount an existing hierarchy, not
-# create one.
+# create one.  The fresh mounts go through mount(2), whose mount rules
+# are what is shown here: util-linux >= 2.39 would attach them with
+# move_mount(), refused on its own (see the next test).
 KFS_ATTACK='p=/usr/local/bin/kernelfs-probe d=/var/lib/docker/phx-acc
+export LIBMOUNT_FORCE_MOUNT2=always
 try() { what=$1; shift; if "$@" 2>/dev/null; then echo "$what ok"; else echo "$what refused"; fi; }
 probe() { what=$1; shift; echo "$what: $($p "$@")"; }
 mkdir -p $d/proc $d/sys $d/cg/sys/fs/cgroup/phx $d/mv
@@ -664,6 +670,55 @@ while umount $d/mv 2>/dev/null; do :; done'
 	run "${PHOENIX%/*}/kernelfs-probe" detached cgroup release_agent "" none name=phxacc
 	assert_output ok
 	umount /tmp/phxacc-cg
+}
+
+# Attaching a detached mount: from Linux 6.7 (security/apparmor/mount.c,
+# aa_move_mount: a source outside the caller's mount namespace is matched
+# as no source at all; features/mount/move_mount reads "detached") the
+# kernel cannot tell the host profile what is attached, neither its
+# filesystem type nor where it was cloned from.  A rule allowing it would
+# let root attach a fresh procfs, or a clone of /proc/sys/vm, under any
+# name the file rules do not know, so lxc-gpu-docker-storage refuses it
+# (README, "What the host profiles guarantee").  util-linux >= 2.39
+# mounts that way by default (fsopen, fsmount, move_mount): inside such a
+# container mount(8) needs LIBMOUNT_FORCE_MOUNT2=always (integration/lxc/
+# ct-init), and mount(2) is mediated with the filesystem's type.
+@test "lxc-gpu-docker-storage: a detached mount cannot be attached; mount(8) works through mount(2)" {
+	kfs_probe_install
+	local mediated=no fd_mount=no
+	[ ! -e /sys/kernel/security/apparmor/features/mount/move_mount ] || mediated=yes
+	! in_ct 951 mount -V | grep -q fd-based-mount || fd_mount=yes
+	in_ct 951 mkdir -p /run/phx-mv /run/phx-m1 /run/phx-m2
+	mark=$(dmesg_mark)
+	# the kernel's part, whatever util-linux does: a detached tmpfs (where
+	# it lands, the probe's open of f fails: the fresh tmpfs is empty)
+	run in_ct 951 "$KFS_PROBE" attach tmpfs /run/phx-mv f x
+	if [ "$mediated" = yes ]; then
+		assert_failure 2
+		assert_output 'move_mount /run/phx-mv: Permission denied'
+	else
+		assert_failure 1
+		assert_output 'open /run/phx-mv/f: No such file or directory'
+	fi
+	# util-linux's default
+	run in_ct 951 sh -c 'mount -t tmpfs tmpfs /run/phx-m1 && mountpoint -q /run/phx-m1'
+	if [ "$mediated$fd_mount" = yesyes ]; then
+		assert_failure
+		refute in_ct 951 mountpoint -q /run/phx-m1
+	else
+		assert_success
+	fi
+	echo "# mount(8) by default: status $status (kernel $(uname -r), move_mount mediated: $mediated, libmount fd-based: $fd_mount)" >&3
+	# mount(2), as ct-init mounts
+	run in_ct 951 env LIBMOUNT_FORCE_MOUNT2=always sh -c 'mount -t tmpfs tmpfs /run/phx-m2 && mountpoint -q /run/phx-m2'
+	assert_success
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage.951"'
+	if [ "$mediated" = yes ]; then
+		assert_line --regexp 'operation="mount".*name="/run/phx-mv/"'
+		refute_line --regexp 'srcname=.*name="/run/phx-mv/"'
+	fi
+	refute_line --partial 'name="/run/phx-m2/"'
+	in_ct 951 sh -c 'while umount /run/phx-mv /run/phx-m1 /run/phx-m2 2>/dev/null; do :; done; true'
 }
 
 @test "a container configured \"unconfined\" gets no profile, and is told so" {
