@@ -403,7 +403,7 @@ reap_802_setup() {
 	run in_ct 801 containerd config dump
 	assert_success
 	assert_output --regexp "\\[plugins\\.(\"io\\.containerd\\.grpc\\.v1\\.cri\"|'io\\.containerd\\.cri\\.v1\\.runtime')\\.containerd\\.runtimes\\.phoenix\\]"
-	assert_output --regexp "BinaryName = [\"']$PHOENIX[\"']"
+	assert_output --regexp "BinaryName = [\"']${PHOENIX}[\"']"
 }
 
 @test "podman --runtime phoenix, by path and by the name containers.conf.d gives it" {
