@@ -30,9 +30,19 @@ TEST_PKGS  := runc crun bats bats-assert bats-support busybox-static jq valgrind
               libclang-rt-14-dev apparmor apparmor-utils
 VM_PKGS    := qemu-system-x86 kmod xz-utils zstd cpio lxc docker.io containerd podman \
               uidmap iptables mmdebstrap e2fsprogs
-ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS)
-# what `make deb` needs besides BUILD_PKGS (`make deb-deps`)
+# what `make deb` needs besides BUILD_PKGS (`make deb-deps`; the tests
+# build the packages too)
 DEB_PKGS   := dpkg-dev debhelper dh-apparmor fakeroot lintian
+ALL_PKGS   := $(BUILD_PKGS) $(TEST_PKGS) $(VM_PKGS) $(DEB_PKGS)
+
+# The source tree, lowest layer first (README, "Layout"): a folder's code
+# includes from its own folder and the ones before it (README, "Layout",
+# names the two includes that still go upward).
+SRC_DIRS   := lib runtime-spec shim/aa shim/seccomp shim/audit shim/core shim/cmd
+SRC_INCS   := $(patsubst %,-I%,$(SRC_DIRS))
+ifneq ($(wildcard shim/*.c shim/*.h),)
+$(error $(wildcard shim/*.c shim/*.h): a source file belongs in one of $(SRC_DIRS))
+endif
 
 PKGS_LIBS  := yajl libapparmor libcap libseccomp
 CC         ?= gcc
@@ -51,7 +61,7 @@ STATIC_LIBS := -static -l:libyajl_s.a -lapparmor -lcap -lseccomp
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DPHOENIX_VERSION='"$(VERSION)"' \
-              -Ishim -Ishim/aa -Iruntime-spec $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+              $(SRC_INCS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ifeq ($(SAN),1)
@@ -73,12 +83,12 @@ else
 PHOENIX_LIBS := $(STATIC_LIBS)
 endif
 
-LIB_SRCS   := $(filter-out shim/main.c,$(wildcard shim/*.c shim/aa/*.c runtime-spec/*.c))
+LIB_SRCS   := $(filter-out shim/cmd/main.c,$(wildcard $(patsubst %,%/*.c,$(SRC_DIRS))))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
-MAIN_OBJ   := $(BUILD)/obj/shim/main.o
+MAIN_OBJ   := $(BUILD)/obj/shim/cmd/main.o
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-HDRS       := $(wildcard shim/*.h shim/aa/*.h runtime-spec/*.h tests/unit/*.h tests/unit/aa-fixtures/*.h) \
+HDRS       := $(wildcard $(patsubst %,%/*.h,$(SRC_DIRS)) tests/unit/*.h tests/unit/aa-fixtures/*.h) \
               $(BUILD)/paths.h
 # every object of this build sees the directories it was built for
 ALL_CFLAGS += -include $(BUILD)/paths.h
@@ -143,17 +153,22 @@ sanitize:
 
 # the fault-injection suite runs a build with PHOENIX_FAULT compiled in
 # Debian 12 (the host's root) runs every suite; each release in
-# INTEGRATION_RELEASES (trixie, sid: a guest root of their own, built once
-# and cached) runs the demo and RELEASE_SUITES.
-INTEGRATION_RELEASES ?=
-RELEASE_SUITES ?= integration/tests/phoenix-core.bats integration/tests/vm-apparmor.bats
+# INTEGRATION_RELEASES (Debian 13 and unstable: their own kernel and a guest
+# root of their own, built on the first run and cached) runs the demo and
+# RELEASE_SUITES.  Each release's lap (wall time) is printed.
+INTEGRATION_RELEASES ?= trixie sid
+RELEASE_SUITES ?= integration/tests/phoenix-core.bats integration/tests/phoenix-lxc.bats \
+                  integration/tests/phoenix-ops.bats
 integration: $(BUILD)/phoenix
 	$(MAKE) FAULTS=1 all
-	integration/run-suite.sh
-	@set -e; for r in $(INTEGRATION_RELEASES); do \
-		echo "# == release $$r"; \
-		PHOENIX_RELEASE=$$r integration/demo.sh; \
-		PHOENIX_RELEASE=$$r integration/run-suite.sh $(RELEASE_SUITES); \
+	@t=$$(date +%s) rc=0; integration/run-suite.sh || rc=$$?; \
+		echo "# == lap bookworm: $$(($$(date +%s) - t)) s, status $$rc"; exit $$rc
+	@for r in $(INTEGRATION_RELEASES); do \
+		t=$$(date +%s) rc=0; echo "# == release $$r"; \
+		PHOENIX_RELEASE=$$r integration/demo.sh && \
+		PHOENIX_RELEASE=$$r integration/run-suite.sh $(RELEASE_SUITES) || rc=$$?; \
+		echo "# == lap $$r: $$(($$(date +%s) - t)) s, status $$rc"; \
+		[ $$rc = 0 ] || exit $$rc; \
 	done
 
 # The test command (README, .ci/run): every suite, the real-kernel one last.
@@ -250,11 +265,11 @@ deb: deb-deps
 	dpkg-buildpackage -us -uc -b
 
 format:
-	clang-format -i $(wildcard shim/*.[ch] shim/aa/*.[ch] runtime-spec/*.[ch] tests/unit/*.[ch])
+	clang-format -i $(wildcard $(patsubst %,%/*.[ch],$(SRC_DIRS)) tests/unit/*.[ch])
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		-D_GNU_SOURCE -Ishim -Ishim/aa -Iruntime-spec shim runtime-spec
+		-D_GNU_SOURCE $(SRC_INCS) $(SRC_DIRS)
 
 clean:
 	rm -rf build build-*

@@ -344,7 +344,7 @@ floor=$(awk -v e="$exec1" -v m="$(aa mkdir)" -v k="$(aa kernel)" -v r="$(aa rmdi
 	echo
 	echo "#### Where it goes: phoenix's commands by step ($traced traced rounds, --debug)"
 	echo
-	echo "Median ms of each step as phoenix's \`timing:\` trace records report it (shim/timing.h);"
+	echo "Median ms of each step as phoenix's \`timing:\` trace records report it (lib/timing.h);"
 	echo "\"exec of phoenix + exit\" is the command's time seen from outside minus phoenix's total."
 	echo
 	echo "| step | create | start | delete |"

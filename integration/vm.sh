@@ -198,7 +198,7 @@ qemu=(
 	-chardev "file,id=err,path=$run/stderr,append=on"
 	-device virtserialport,bus=vser.0,chardev=err,name=phoenix.stderr
 )
-append="console=ttyS0 panic=-1 printk.time=1 rw no_timer_check"
+append="console=ttyS0 panic=-1 printk.time=1 log_buf_len=8M rw no_timer_check"
 if [[ -z $image ]]; then
 	# shellcheck disable=SC2054
 	qemu+=(

@@ -78,14 +78,28 @@ nested_labels() {
 		printf "%s|%s\n" "$(cat /label)" "$(cat /proc/self/attr/current)"'
 }
 
-# denied_since MARK PATTERN: AppArmor denials logged after dmesg line MARK.
-dmesg_mark() { dmesg | wc -l; }
-denied_since() {
-	dmesg | tail -n +"$(($1 + 1))" | grep 'apparmor="DENIED"' | grep -F -- "$2" || true
+# dmesg_mark: writes a line of its own into the kernel log and prints it.
+# A mark, not a line count: once the ring buffer is full, old lines drop
+# off the front and a count no longer says where a test began.
+dmesg_mark() {
+	local m="phoenix-test-mark-$BATS_SUITE_TEST_NUMBER-$RANDOM$RANDOM"
+	echo "$m" >/dev/kmsg
+	echo "$m"
 }
-# dmesg_since_has MARK TEXT: the kernel logged TEXT after dmesg line MARK.
+# dmesg_since MARK: the kernel log after MARK; fails when MARK is gone.
+dmesg_since() {
+	dmesg | awk -v m="$1" 'seen { print } index($0, m) { seen = 1 } END { exit !seen }' ||
+		{ echo "the kernel log no longer holds mark $1" >&2; return 1; }
+}
+# denied_since MARK PATTERN: AppArmor denials logged after MARK.
+denied_since() {
+	local log
+	log=$(dmesg_since "$1") || return 1
+	grep 'apparmor="DENIED"' <<<"$log" | grep -F -- "$2" || true
+}
+# dmesg_since_has MARK TEXT: the kernel logged TEXT after MARK.
 dmesg_since_has() {
-	dmesg | tail -n +"$(($1 + 1))" | grep -qF -- "$2"
+	dmesg_since "$1" | grep -qF -- "$2"
 }
 
 has_cap() { # has_cap HEXMASK BIT
@@ -465,7 +479,7 @@ kfs_probe_install() {
 	# the container's IPC namespace, not the host's
 	assert_equal "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
 	assert_equal "$(cat /proc/sys/fs/mqueue/msg_max)" "$host_mq"
-	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage.951"'
 	assert_line --partial 'name="/sys/kernel/core_pattern"'
 	assert_line --partial 'name="/sys/vm/stat_interval"'
 	refute_line --partial 'operation="exec"'
@@ -566,7 +580,7 @@ while umount $d/mv 2>/dev/null; do :; done'
 	[ "$uevent" = absent ] || assert_equal "$(cat /sys/kernel/uevent_helper)" "$uevent"
 	assert_equal "$(cat /tmp/phxacc-cg/release_agent)" ""
 	refute dmesg_since_has "$mark" 'sysrq: HELP'
-	run denied_since "$mark" 'profile="lxc-gpu-docker-storage"'
+	run denied_since "$mark" 'profile="lxc-gpu-docker-storage.951"'
 	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sys/kernel/core_pattern"'
 	assert_line --partial 'name="/var/lib/docker/phx-acc/proc/sysrq-trigger"'
 	assert_line --partial 'name="/var/lib/docker/phx-acc/cg/sys/fs/cgroup/phx/release_agent"'

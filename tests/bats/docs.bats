@@ -18,15 +18,15 @@ teardown() {
 	common_teardown
 }
 
-# The keys apply_key() in shim/config.c accepts.
+# The keys apply_key() in shim/core/config.c accepts.
 code_config_keys() {
-	sed -n '/^static int apply_key(/,/^}/p' "$REPO_ROOT/shim/config.c" |
+	sed -n '/^static int apply_key(/,/^}/p' "$REPO_ROOT/shim/core/config.c" |
 		grep -o 'strcmp(k, "[^"]*")' | sed 's/^strcmp(k, "\(.*\)")$/\1/'
 }
 
-# The command words of the commands[] table in shim/cli.c.
+# The command words of the commands[] table in shim/cmd/cli.c.
 code_commands() {
-	sed -n '/^static const struct command commands\[\] = {/,/^};/p' "$REPO_ROOT/shim/cli.c" |
+	sed -n '/^static const struct command commands\[\] = {/,/^};/p' "$REPO_ROOT/shim/cmd/cli.c" |
 		grep -o '^[[:space:]]*{ *"[^"]*"' | sed 's/^[[:space:]]*{ *"\(.*\)"$/\1/'
 }
 

@@ -53,7 +53,7 @@ teardown() {
 
 @test "changing PREFIX between make and make install rebuilds phoenix for the new PREFIX; the same PREFIX rebuilds nothing" {
 	grep -q 'installation directories changed' "$BATS_FILE_TMPDIR/make2.log"
-	grep -q -- '-c -o .*/obj/shim/config.o shim/config.c' "$BATS_FILE_TMPDIR/make2.log"
+	grep -q -- '-c -o .*/obj/shim/core/config.o shim/core/config.c' "$BATS_FILE_TMPDIR/make2.log"
 	run grep -c -- ' -c -o ' "$BATS_FILE_TMPDIR/make3.log"
 	assert_output 0
 	grep -q '/usr/share/phoenix/profiles/container' "$ROOT/usr/bin/phoenix"
@@ -118,7 +118,7 @@ tunables/phoenix'
 	conf=$ROOT/etc/phoenix/phoenix.json
 	run jq -r 'keys_unsorted[]' "$conf"
 	assert_success
-	keys=$(sed -n '/^static int apply_key(/,/^}/p' "$REPO_ROOT/shim/config.c" |
+	keys=$(sed -n '/^static int apply_key(/,/^}/p' "$REPO_ROOT/shim/core/config.c" |
 		grep -o 'strcmp(k, "[^"]*")' | sed 's/^strcmp(k, "\(.*\)")$/\1/' | grep -vx 'runtime\|hookPath' | LC_ALL=C sort)
 	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" "$keys"
 	assert_equal "$(jq -r .profilesDir "$conf")" /usr/share/phoenix/profiles/container

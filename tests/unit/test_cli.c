@@ -2,6 +2,10 @@
 #include "cli.h"
 #include "t.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #define ARGV(...) ((char *[]){"phoenix", __VA_ARGS__, NULL})
 #define ARGC(...) ((int)(sizeof((char *[]){"phoenix", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(cli, ...)                                                                            \
@@ -300,6 +304,20 @@ int main(void)
 	CHECK_STR(ph_cli_effective_root(&c, "/usr/bin/crun"), "/run/crun");
 	CHECK(PARSE(&c, "--root", "/x", "state", "c") == 0);
 	CHECK_STR(ph_cli_effective_root(&c, "/usr/bin/crun"), "/x");
+	/* made absolute and clean, as runc's reviseRootDir (filepath.Abs) */
+	CHECK(PARSE(&c, "--root", "//run//runc/./moby/../x/", "state", "c") == 0);
+	CHECK_STR(ph_cli_effective_root(&c, "/usr/sbin/runc"), "/run/runc/x");
+	char cwd[4096], want[4200];
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(want, sizeof(want), "%s/r", strcmp(cwd, "/") == 0 ? "" : cwd);
+	CHECK(PARSE(&c, "-root", "./r/", "state", "c") == 0);
+	CHECK_STR(ph_cli_effective_root(&c, "/usr/sbin/runc"), want);
+	/* and `/` refused, as runc refuses it */
+	CHECK(PARSE(&c, "--root=/..", "state", "c") < 0);
+	CHECK_ERR(err, "should not be set to /");
+	ph_error_free(&err);
+	CHECK(PARSE(&c, "--root", "/", "state", "c") < 0);
+	ph_error_free(&err);
 
 	/* bare phoenix */
 	char *bare[] = {"phoenix", NULL};

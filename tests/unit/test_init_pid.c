@@ -3,6 +3,7 @@
 #include "t.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,10 +118,37 @@ static void exe_kinds(void)
 	rmdir(dir);
 }
 
+/* runc 1.2+'s binary in its detached overlayfs: one component, the
+ * runtime's inode number, size and mtime, on an overlayfs; anything else
+ * is not the runtime. */
+static void sealed_overlay(void)
+{
+	struct stat rt = {.st_ino = 4815, .st_size = 9000000};
+	rt.st_mtim.tv_sec = 1700000000;
+	rt.st_mtim.tv_nsec = 5;
+	struct stat exe = rt;
+	exe.st_dev = 43;
+	const long ovl = OVERLAYFS_SUPER_MAGIC;
+	CHECK(ph_exe_is_sealed_overlay("/runc", &exe, ovl, &rt));
+	CHECK(!ph_exe_is_sealed_overlay("/runc", &exe, EXT4_SUPER_MAGIC, &rt));
+	CHECK(!ph_exe_is_sealed_overlay("/usr/sbin/runc", &exe, ovl, &rt));
+	CHECK(!ph_exe_is_sealed_overlay("/", &exe, ovl, &rt));
+	CHECK(!ph_exe_is_sealed_overlay("runc", &exe, ovl, &rt));
+	exe.st_ino = 4816;
+	CHECK(!ph_exe_is_sealed_overlay("/runc", &exe, ovl, &rt));
+	exe.st_ino = rt.st_ino;
+	exe.st_size = rt.st_size + 1;
+	CHECK(!ph_exe_is_sealed_overlay("/runc", &exe, ovl, &rt));
+	exe.st_size = rt.st_size;
+	exe.st_mtim.tv_nsec = 6;
+	CHECK(!ph_exe_is_sealed_overlay("/runc", &exe, ovl, &rt));
+}
+
 int main(void)
 {
 	pid_files();
 	start_times();
 	exe_kinds();
+	sealed_overlay();
 	T_DONE();
 }

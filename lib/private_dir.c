@@ -1,7 +1,9 @@
 /* phoenix: root-only directories (see private_dir.h). */
 #include "private_dir.h"
+#include "file.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +13,38 @@
 #define DIR_PARENT_MODE 0755
 #define DIR_FINAL_MODE 0700
 
-static bool owner_ok(const struct stat *st)
+/* In a user namespace, a file whose owner is not mapped into it shows the
+ * overflow uid (kernel/user_namespace.c: from_kuid_munged), which
+ * may also be a uid of the namespace (Proxmox maps 0-65535).  The kernel
+ * tells them apart: root of the namespace has CAP_DAC_OVERRIDE only over
+ * inodes whose owner and group are mapped (fs/namei.c,
+ * capable_wrt_inode_uidgid), so a write check that fails on a 0755
+ * directory means an owner outside the namespace -- in an unprivileged
+ * LXC container, the host's root, whom no process of the container can
+ * act as. */
+static bool owner_outside_userns(int fd, const struct stat *st)
 {
-	return st->st_uid == 0 || st->st_uid == geteuid();
+	cleanup_free char *ov = NULL;
+	size_t len = 0;
+	ph_error_t e = NULL;
+	if (ph_file_read_path("/proc/sys/kernel/overflowuid", 64, &ov, &len, &e) < 0) {
+		ph_error_free(&e);
+		return false;
+	}
+	if (strtoul(ov, NULL, 10) != st->st_uid) /* NUL-terminated by ph_file_read */
+		return false;
+	char self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	/* EROFS: a read-only mount, which no one in the container can write
+	 * either */
+	return faccessat(AT_FDCWD, self, W_OK, AT_EACCESS) < 0 &&
+	       (errno == EACCES || errno == EROFS);
+}
+
+static bool owner_ok(int fd, const struct stat *st, bool final)
+{
+	return st->st_uid == 0 || st->st_uid == geteuid() ||
+	       (!final && geteuid() == 0 && owner_outside_userns(fd, st));
 }
 
 /* Check the directory `fd` opened as `shown` (a prefix of `path`). */
@@ -28,7 +59,7 @@ static int check_dir(int fd, const char *path, const char *shown, bool final, co
 				     shown);
 	bool others_write = (st.st_mode & 022) != 0;
 	bool sticky = (st.st_mode & S_ISVTX) != 0;
-	if (owner_ok(&st) && !(others_write && (final || !sticky)))
+	if (owner_ok(fd, &st, final) && !(others_write && (final || !sticky)))
 		return 0;
 	const char *role = final ? "" : " (a parent)";
 	return ph_error_make(err, EPERM,

@@ -10,6 +10,7 @@
 #define PHOENIX_INIT_PID_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -30,14 +31,27 @@ enum ph_init_exe {
 };
 
 /* Whether `pid` still runs the runtime `runtime_path`: the same file (by
- * device and inode: crun's fork, and Debian's runc 1.1, which runs a
+ * device and inode: crun's fork, and Debian 12's runc 1.1.5, which runs a
  * detached read-only bind mount of its binary whose path reads as "/"),
- * or the sealed memfd copy runc 1.1 falls back to where it cannot
- * bind-mount ("runc_cloned:/proc/self/exe", against CVE-2019-5736).  A
+ * the sealed memfd copy runc takes otherwise ("runc_cloned:/proc/self/exe",
+ * against CVE-2019-5736: Debian 13's runc 1.1.15), or runc 1.2+'s binary in
+ * a detached overlayfs (see ph_exe_is_sealed_overlay: unstable's 1.3.6).  A
  * path alone is never trusted (a container's program may have any name);
  * a program exec'd from a memfd of that name only gets the longer wait
  * before the label check fails.
  * Never fails: anything that cannot be read is PH_INIT_EXE_UNKNOWN. */
 enum ph_init_exe ph_pid_exe_kind(const char *proc, pid_t pid, const char *runtime_path);
+
+/* runc 1.2+ runs `runc init` from its binary in a detached, read-only
+ * overlayfs whose first lower layer is the binary's directory, xino off
+ * (libcontainer/exeseal/overlayfs_linux.go): /proc/<pid>/exe reads
+ * "/runc", on the overlay's device, and overlayfs keeps the lower file's
+ * inode number (fs/overlayfs/inode.c, ovl_map_dev_ino).  So a file named
+ * by one component on an overlayfs (`fs_type`, statfs(2)) with the
+ * runtime's inode number, size and modification time is taken for the
+ * runtime.  A match only lengthens the wait for the execve: the label
+ * still decides. */
+bool ph_exe_is_sealed_overlay(const char *target, const struct stat *exe, long fs_type,
+			      const struct stat *runtime);
 
 #endif

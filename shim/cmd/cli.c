@@ -5,8 +5,10 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum opt_kind { OPT_BOOL, OPT_VALUE };
 
@@ -547,7 +549,46 @@ static int parse_command_args(struct ph_cli *cli, const struct command *c, int f
 	return 0;
 }
 
-int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
+/* Go's filepath.Abs: joined to the working directory when relative, then
+ * filepath.Clean (no empty, `.` or `..` components, no trailing slash). */
+static int absolute_clean(const char *path, char **out, ph_error_t *err)
+{
+	cleanup_free char *cwd = NULL;
+	if (path[0] != '/' && (cwd = getcwd(NULL, 0)) == NULL)
+		return ph_error_make(err, errno, "--root `%s`: working directory", path);
+	size_t total = (cwd ? strlen(cwd) + 1 : 0) + strlen(path) + 2;
+	cleanup_free char *joined = malloc(total);
+	char *clean = malloc(total);
+	if (joined == NULL || clean == NULL) {
+		free(clean);
+		return ph_error_make(err, ENOMEM, "--root");
+	}
+	snprintf(joined, total, "%s/%s", cwd ? cwd : "", path);
+	size_t n = 0;
+	for (const char *p = joined; *p;) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && clean[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (len > 0 && !(len == 1 && p[0] == '.')) {
+			clean[n++] = '/';
+			memcpy(clean + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (n == 0)
+		clean[n++] = '/';
+	clean[n] = '\0';
+	*out = clean;
+	return 0;
+}
+
+static int parse_all(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
 {
 	memset(cli, 0, sizeof(*cli));
 	cli->argc = argc;
@@ -562,6 +603,14 @@ int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
 	int stop = 0;
 	if (parse_flags(cli, global_opts, true, at, argc - 1, &stop, err) < 0)
 		return ph_error_wrap(err, "global options");
+	if (cli->root) {
+		/* runc's reviseRootDir (utils.go): filepath.Abs, and `/` refused */
+		if (absolute_clean(cli->root, &cli->root_abs, err) < 0)
+			return ph_error_wrap(err, "global options");
+		if (strcmp(cli->root_abs, "/") == 0)
+			return ph_error_make(err, EINVAL,
+					     "option --root argument should not be set to /");
+	}
 	int i = stop + 1;
 	if (i >= argc)
 		return 0;
@@ -586,10 +635,21 @@ int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
 	return parse_command_args(cli, c, i + 1, err);
 }
 
+/* On failure nothing stays allocated: the caller need not release. */
+int ph_cli_parse(int argc, char **argv, struct ph_cli *cli, ph_error_t *err)
+{
+	int rc = parse_all(argc, argv, cli, err);
+	if (rc < 0)
+		ph_cli_release(cli);
+	return rc;
+}
+
 void ph_cli_release(struct ph_cli *cli)
 {
 	free(cli->caps);
 	free(cli->process_at);
+	free(cli->root_abs);
+	cli->root_abs = NULL;
 	cli->caps = NULL;
 	cli->process_at = NULL;
 	cli->ncaps = cli->nprocess = 0;
@@ -627,6 +687,8 @@ bool ph_cli_intercepted(const struct ph_cli *cli)
 
 const char *ph_cli_effective_root(const struct ph_cli *cli, const char *runtime_path)
 {
+	if (cli->root_abs)
+		return cli->root_abs;
 	if (cli->root)
 		return cli->root;
 	const char *base = runtime_path ? strrchr(runtime_path, '/') : NULL;

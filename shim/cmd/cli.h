@@ -77,6 +77,7 @@ struct ph_cli {
 
 	/* global options */
 	const char *root; /* --root, NULL when not given */
+	char *root_abs;	  /* --root as runc uses it: absolute and clean (utils.go: reviseRootDir) */
 	const char *log;  /* --log */
 	enum ph_log_format log_format;
 	bool debug;
@@ -123,8 +124,11 @@ void ph_cli_release(struct ph_cli *cli);
  * anything else and exits 1 when it fails. */
 int ph_cli_check_args(const struct ph_cli *cli, ph_error_t *err);
 
-/* The runtime's default --root for a runtime binary name (runc: /run/runc,
- * crun: /run/crun), used when --root is absent. */
+/* The runtime's state root: --root made absolute and clean as runc makes
+ * it (Go's filepath.Abs), so that `--root r` from two directories, or
+ * `/run/runc/` and `/run/runc`, are told apart or not exactly as the
+ * runtime tells them; without --root, the runtime's default for its
+ * binary name (runc: /run/runc, crun: /run/crun). */
 const char *ph_cli_effective_root(const struct ph_cli *cli, const char *runtime_path);
 
 /* True for commands phoenix handles itself or rewrites. */

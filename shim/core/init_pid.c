@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* how /proc/<pid>/exe names the memfd copy runc 1.1 runs itself from
@@ -91,8 +93,24 @@ enum ph_init_exe ph_pid_exe_kind(const char *proc, pid_t pid, const char *runtim
 	struct stat runtime;
 	if (stat(path, &exe) < 0)
 		return PH_INIT_EXE_UNKNOWN;
-	if (runtime_path && stat(runtime_path, &runtime) == 0 && exe.st_dev == runtime.st_dev &&
-	    exe.st_ino == runtime.st_ino)
+	if (runtime_path == NULL || stat(runtime_path, &runtime) < 0)
+		return PH_INIT_EXE_OTHER;
+	if (exe.st_dev == runtime.st_dev && exe.st_ino == runtime.st_ino)
+		return PH_INIT_EXE_RUNTIME;
+	struct statfs fs;
+	if (statfs(path, &fs) == 0 && ph_exe_is_sealed_overlay(target, &exe, fs.f_type, &runtime))
 		return PH_INIT_EXE_RUNTIME;
 	return PH_INIT_EXE_OTHER;
+}
+
+bool ph_exe_is_sealed_overlay(const char *target, const struct stat *exe, long fs_type,
+			      const struct stat *runtime)
+{
+	/* one component below the overlay's root: the binary's directory */
+	bool one_component =
+	    target[0] == '/' && target[1] != '\0' && strchr(target + 1, '/') == NULL;
+	return one_component && fs_type == OVERLAYFS_SUPER_MAGIC &&
+	       exe->st_ino == runtime->st_ino && exe->st_size == runtime->st_size &&
+	       exe->st_mtim.tv_sec == runtime->st_mtim.tv_sec &&
+	       exe->st_mtim.tv_nsec == runtime->st_mtim.tv_nsec;
 }
