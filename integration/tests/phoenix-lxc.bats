@@ -12,7 +12,9 @@
 #   952  privileged,   lxc-gpu-docker-storage, nothing but its init (a
 #        second tenant under the same template)
 #   900  "apparmor_profile": "unconfined"
-# containerd and dockerd run in 801, 802 and 951.
+# containerd and dockerd run in 801, 802 and 951; in 951 with Docker's
+# default configuration (bridge network, iptables), in 801 and 802 without
+# a network of their own (--bridge=none).
 
 load phoenix-helpers
 # shellcheck source=integration/lxc/scene.bash
@@ -33,6 +35,7 @@ setup_file() {
 	scene_profiles phoenix-test-host lxc-gpu-docker-storage >"$out/profiles.1" 2>&1
 	scene_profiles phoenix-test-host lxc-gpu-docker-storage >"$out/profiles.2" 2>&1
 	lap "host profiles loaded twice"
+	scene_net_modules
 	local ct
 	for ct in 801 802 951; do
 		scene_ct "$ct" "$CONFIGS"
@@ -41,8 +44,12 @@ setup_file() {
 	scene_ct 952 "$CONFIGS" 2>"$out/952.err"
 	scene_ct 900 "$CONFIGS" 2>"$out/unconfined.err" || true
 	lap "5 LXC containers started, engines set up"
+	for ct in 801 802; do
+		scene_dockerd "$ct"
+	done
+	scene_dockerd 951 default-network
 	for ct in 801 802 951; do
-		scene_engines_wait "$ct"
+		scene_dockerd_wait "$ct"
 	done
 	lap "containerd and dockerd up in 3 containers"
 	scene_image 801 all
@@ -336,8 +343,9 @@ has_cap() { # has_cap HEXMASK BIT
 	# the handler phoenix-engine-setup wrote is what containerd reads
 	run in_ct 801 containerd config dump
 	assert_success
-	assert_output --regexp '\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\.runtimes\.phoenix\]'
-	assert_output --regexp "BinaryName = \"$PHOENIX\""
+	# (containerd 2.x migrates a version 2 file to its own names)
+	assert_output --regexp "\\[plugins\\.[\"']io\\.containerd\\.(grpc\\.v1\\.cri|cri\\.v1\\.runtime)[\"']\\.containerd\\.runtimes\\.phoenix\\]"
+	assert_output --regexp "BinaryName = [\"']$PHOENIX[\"']"
 }
 
 @test "podman --runtime phoenix, by path and by the name containers.conf.d gives it" {
