@@ -10,7 +10,7 @@
 # set of them.
 
 # Every command phoenix knows: runc's, then phoenix's own.
-_phoenix_commands='checkpoint create delete events exec features help kill list pause ps restore resume run spec start state update check denials gc hook'
+_phoenix_commands='checkpoint create delete events exec features help kill list pause ps restore resume run spec start state update check denials learn gc hook'
 
 # Global options: flags, and those that take a value.
 _phoenix_global_flags='--debug --systemd-cgroup --help -h --version -v'
@@ -34,6 +34,7 @@ _phoenix_command_flags() {
 	check) echo --json ;;
 	gc) echo --dry-run -n ;;
 	denials) echo --json --follow -f --all -a ;;
+	learn) echo --dry-run --force --allow-gaps ;;
 	esac
 	case $1 in
 	check | gc | hook | features | help) ;;
@@ -61,6 +62,7 @@ _phoenix_command_valued() {
 		--memory-reservation --memory-swap --pids-limit --l3-cache-schema \
 		--mem-bw-schema ;;
 	denials) echo --source --root ;;
+	learn) echo --source --root --base ;;
 	esac
 }
 
@@ -286,6 +288,7 @@ _phoenix() {
 		fi
 		;;
 	denials) ((npos == 0)) && _phoenix_reply_ids ;;
+	learn) ((npos == 0)) && _phoenix_reply_ids ;;
 	hook) ((npos == 0)) && _phoenix_reply 'poststop' ;;
 	help | h) ((npos == 0)) && _phoenix_reply "$_phoenix_commands" ;;
 	*) COMPREPLY=() ;;

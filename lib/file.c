@@ -43,6 +43,12 @@ static int read_limited(int fd, const char *name, size_t size_hint, size_t max_s
 	/* Keep max_size + 2 (one byte to notice excess, one NUL) in range. */
 	if (max_size > SIZE_MAX / 2)
 		max_size = SIZE_MAX / 2;
+	/* A procfs or sysfs file shows size 0, and a sysctl must be read in
+	 * one read(): an integer sysctl read at a non-zero offset returns
+	 * EOF (kernel/sysctl.c, __do_proc_dointvec: `*ppos && !write`), so
+	 * "65534" read a byte at a time reads as "6". */
+	if (size_hint == 0)
+		size_hint = 4096;
 	size_t cap = (size_hint < max_size ? size_hint : max_size) + 2;
 	size_t len = 0;
 	cleanup_free char *buf = malloc(cap);

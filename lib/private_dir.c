@@ -22,12 +22,13 @@
  * directory means an owner outside the namespace -- in an unprivileged
  * LXC container, the host's root, whom no process of the container can
  * act as. */
-static bool owner_outside_userns(int fd, const struct stat *st)
+static bool owner_outside_userns(int fd, const struct stat *st, char *why, size_t why_len)
 {
 	cleanup_free char *ov = NULL;
 	size_t len = 0;
 	ph_error_t e = NULL;
 	if (ph_file_read_path("/proc/sys/kernel/overflowuid", 64, &ov, &len, &e) < 0) {
+		snprintf(why, why_len, " (the overflow uid is unknown: %s)", e->msg);
 		ph_error_free(&e);
 		return false;
 	}
@@ -37,14 +38,21 @@ static bool owner_outside_userns(int fd, const struct stat *st)
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	/* EROFS: a read-only mount, which no one in the container can write
 	 * either */
-	return faccessat(AT_FDCWD, self, W_OK, AT_EACCESS) < 0 &&
-	       (errno == EACCES || errno == EROFS);
+	int rc = faccessat(AT_FDCWD, self, W_OK, AT_EACCESS);
+	int werr = rc < 0 ? errno : 0;
+	if (werr == EACCES || werr == EROFS)
+		return true;
+	snprintf(why, why_len,
+		 " (uid %u is the overflow uid, but the kernel's write check %s: its owner is "
+		 "a uid of this user namespace)",
+		 (unsigned)st->st_uid, werr == 0 ? "passes" : strerror(werr));
+	return false;
 }
 
-static bool owner_ok(int fd, const struct stat *st, bool final)
+static bool owner_ok(int fd, const struct stat *st, bool final, char *why, size_t why_len)
 {
 	return st->st_uid == 0 || st->st_uid == geteuid() ||
-	       (!final && geteuid() == 0 && owner_outside_userns(fd, st));
+	       (!final && geteuid() == 0 && owner_outside_userns(fd, st, why, why_len));
 }
 
 /* Check the directory `fd` opened as `shown` (a prefix of `path`). */
@@ -59,15 +67,16 @@ static int check_dir(int fd, const char *path, const char *shown, bool final, co
 				     shown);
 	bool others_write = (st.st_mode & 022) != 0;
 	bool sticky = (st.st_mode & S_ISVTX) != 0;
-	if (owner_ok(fd, &st, final) && !(others_write && (final || !sticky)))
+	char why[256] = "";
+	if (owner_ok(fd, &st, final, why, sizeof(why)) && !(others_write && (final || !sticky)))
 		return 0;
 	const char *role = final ? "" : " (a parent)";
 	return ph_error_make(err, EPERM,
 			     "%s `%s`: `%s`%s belongs to uid %u with mode %04o: it must belong "
-			     "to root and not be writable by group or others%s",
+			     "to root and not be writable by group or others%s%s",
 			     what, path, shown, role, (unsigned)st.st_uid,
 			     (unsigned)(st.st_mode & 07777),
-			     final ? "" : " (unless it has the sticky bit, like /tmp)");
+			     final ? "" : " (unless it has the sticky bit, like /tmp)", why);
 }
 
 /* Open component `name` below `parent` (made first with `create`). */

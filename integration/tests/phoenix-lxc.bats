@@ -233,6 +233,66 @@ has_cap() { # has_cap HEXMASK BIT
 	[ -z "$(nested_ns ct-802 "$cid")" ]
 }
 
+# in_802_phx CONFIG ARGS...: phoenix in 802 with runc's state root
+# /run/phx-reap and the config CONFIG, its stdio on files in 802's /tmp
+# (a detached container would hold a pipe open); on failure, its stderr.
+in_802_phx() {
+	local cfg=$1
+	shift
+	in_ct 802 env PHOENIX_CONFIG="$cfg" sh -c '"$@" </dev/null >/tmp/phx-reap/out 2>/tmp/phx-reap/err' \
+		sh "$PHOENIX" --root /run/phx-reap "$@" || {
+		in_ct 802 cat /tmp/phx-reap/err >&2
+		return 1
+	}
+}
+
+# reap_802_setup: in 802, a busybox bundle running `sleep` and two
+# configs: 802's own (no hook) and one with poststopHook.
+reap_802_setup() {
+	in_ct 802 sh -c 'set -e; b=/tmp/phx-reap/bundle
+		mkdir -p "$b/rootfs/bin" "$b/rootfs/proc" "$b/rootfs/dev" "$b/rootfs/sys"
+		cp /bin/busybox "$b/rootfs/bin/busybox"
+		ln -sf busybox "$b/rootfs/bin/sleep"
+		cd "$b" && rm -f config.json && runc spec
+		jq ".process.terminal = false | .process.args = [\"sleep\", \"1000\"]" config.json >c.new
+		mv c.new config.json
+		cp /etc/phoenix/phoenix.json /tmp/phx-reap/plain.json
+		jq ". + {poststopHook: true}" /etc/phoenix/phoenix.json >/tmp/phx-reap/hook.json'
+}
+
+# The namespaces phoenix makes inside 802 (unprivileged: a user namespace)
+# cannot be removed by rmdir through 802's view of apparmorfs: gc and the
+# poststop hook must use the top-level .remove, as delete does.
+@test "unprivileged: phoenix gc and the poststop hook remove a namespace the runtime forgot" {
+	reap_802_setup
+	# gc: the runtime alone deletes the container; phoenix's record and
+	# namespace remain until gc
+	in_802_phx /tmp/phx-reap/plain.json run -d --bundle /tmp/phx-reap/bundle reap-gc
+	ns=$(nested_ns ct-802 reap-gc)
+	[ -n "$ns" ]
+	run host_labels_below ct-802
+	assert_output --partial ":ct-802//$ns:phoenix-default (enforce)"
+	in_ct 802 runc --root /run/phx-reap delete --force reap-gc
+	[ -d "$AAFS/policy/namespaces/ct-802/namespaces/$ns" ]
+	in_802_phx /tmp/phx-reap/plain.json gc
+	run in_ct 802 cat /tmp/phx-reap/out
+	assert_line "removed  $ns (container reap-gc)"
+	[ ! -e "$AAFS/policy/namespaces/ct-802/namespaces/$ns" ]
+	in_ct 802 test ! -e "/run/phoenix/$ns.json"
+
+	# the poststop hook: runc runs it when it deletes the container
+	in_802_phx /tmp/phx-reap/hook.json run -d --bundle /tmp/phx-reap/bundle reap-hook
+	ns=$(nested_ns ct-802 reap-hook)
+	[ -n "$ns" ]
+	in_ct 802 jq -e '.hooks.poststop[-1].args | index("poststop") != null' /tmp/phx-reap/bundle/config.json
+	run in_ct 802 runc --root /run/phx-reap delete --force reap-hook
+	assert_success
+	[ ! -e "$AAFS/policy/namespaces/ct-802/namespaces/$ns" ]
+	in_ct 802 test ! -e "/run/phoenix/$ns.json"
+	run host_labels_below ct-802
+	refute_output --partial "$ns"
+}
+
 @test "lxc-gpu-docker-storage: nested label, and the host profile's refusal of /mnt/shared beyond models" {
 	in_ct 951 sh -c 'mkdir -p /srv/private /mnt/shared/models && echo secret >/srv/private/secret'
 	cid=$(nested 951 -v /srv/private:/mnt/shared/private "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")

@@ -104,7 +104,7 @@ static int userns_visible_depth(const struct ph_aa_env *env)
 }
 
 /* The initial user namespace maps every id to itself: "0 0 4294967295". */
-static bool in_user_namespace(const struct ph_aa_env *env)
+bool ph_aa_in_userns(const struct ph_aa_env *env)
 {
 	cleanup_free char *path = NULL, *map = NULL;
 	if (asprintf(&path, "%s/self/uid_map", env->proc) < 0) {
@@ -161,7 +161,7 @@ static int probe(const struct ph_aa_env *env, bool full, struct ph_aa_probe *out
 		else
 			free(dir);
 	}
-	p.in_userns = in_user_namespace(env);
+	p.in_userns = ph_aa_in_userns(env);
 	if (!full)
 		goto done;
 	p.lock_policy = read_flag(env->sys, "module/apparmor/parameters/lock_policy");

@@ -78,6 +78,10 @@ struct ph_aa_probe {
 	enum ph_aa_caller_kind caller_kind;
 };
 
+/* Whether <proc>/self/uid_map is other than the identity map: the
+ * caller runs in a user namespace (probe.in_userns, alone). */
+bool ph_aa_in_userns(const struct ph_aa_env *env);
+
 int ph_aa_probe(const struct ph_aa_env *env, struct ph_aa_probe *out, ph_error_t *err);
 /* Only what finding and removing namespaces and reading labels need
  * (start, delete): enabled, securityfs, apparmorfs, in_userns.  The rest

@@ -180,6 +180,7 @@ static const struct command commands[] = {
     {"check", PH_CMD_CHECK, NULL, true, -1, false},
     {"gc", PH_CMD_GC, NULL, true, -1, false},
     {"denials", PH_CMD_DENIALS, NULL, true, -1, false},
+    {"learn", PH_CMD_LEARN, NULL, true, -1, false},
     {"hook", PH_CMD_HOOK, NULL, true, -1, false},
     {NULL, 0, NULL, false, -1, false},
 };
@@ -666,6 +667,19 @@ int ph_cli_check_args(const struct ph_cli *cli, ph_error_t *err)
 			     c->args_min ? "a minimum of" : "exactly", c->args, cli->nargs);
 }
 
+int ph_cli_option_value(const struct ph_cli *cli, int *i, const char *command, const char *name,
+			const char **value, ph_error_t *err)
+{
+	const char *a = cli->argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+		return 0;
+	*value = a[n] == '=' ? a + n + 1 : (*i + 1 < cli->argc ? cli->argv[++*i] : NULL);
+	if (*value == NULL || **value == '\0')
+		return ph_error_make(err, EINVAL, "%s: %s needs a value", command, name);
+	return 1;
+}
+
 bool ph_cli_intercepted(const struct ph_cli *cli)
 {
 	switch (cli->command) {
@@ -678,6 +692,7 @@ bool ph_cli_intercepted(const struct ph_cli *cli)
 	case PH_CMD_CHECK:
 	case PH_CMD_GC:
 	case PH_CMD_DENIALS:
+	case PH_CMD_LEARN:
 	case PH_CMD_HOOK:
 		return !cli->command_help;
 	default:

@@ -58,6 +58,7 @@ enum ph_command {
 	PH_CMD_CHECK,
 	PH_CMD_GC,
 	PH_CMD_DENIALS,
+	PH_CMD_LEARN,
 	PH_CMD_HOOK,
 	PH_CMD_UNKNOWN, /* a word runc may know and phoenix does not: passed through */
 };
@@ -133,5 +134,11 @@ const char *ph_cli_effective_root(const struct ph_cli *cli, const char *runtime_
 
 /* True for commands phoenix handles itself or rewrites. */
 bool ph_cli_intercepted(const struct ph_cli *cli);
+
+/* For phoenix's own commands (denials, learn): `--name value` or
+ * `--name=value` at argv[*i]; 1 with *value set (and *i past a separate
+ * value), 0 for another word, -1 when the value is missing or empty. */
+int ph_cli_option_value(const struct ph_cli *cli, int *i, const char *command, const char *name,
+			const char **value, ph_error_t *err);
 
 #endif

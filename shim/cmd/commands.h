@@ -28,5 +28,6 @@ struct ph_spec;
 /* Add phoenix's poststop hook to a container's config.json (hook.c). */
 int ph_hook_inject(struct ph_context *ctx, struct ph_spec *spec, const char *root, ph_error_t *err);
 int ph_cmd_denials(struct ph_context *ctx, ph_error_t *err);
+int ph_cmd_learn(struct ph_context *ctx, ph_error_t *err); /* learn.c */
 
 #endif

@@ -21,6 +21,7 @@
 #include "gpu.h"
 #include "init_pid.h"
 #include "log.h"
+#include "reap.h"
 #include "seccomp_default.h"
 #include "seccomp_validate.h"
 #include "spec.h"
@@ -321,21 +322,8 @@ int ph_cmd_create(struct ph_context *ctx, ph_error_t *err)
 	}
 	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify &&
 	    verify_started(ctx, &c, &choice, pid_file, err) < 0) {
-		ph_error_t kerr = NULL;
-		char *kill_argv[] = {ctx->runtime.path,
-				     (char *)"--root",
-				     (char *)c.root,
-				     (char *)"delete",
-				     (char *)"--force",
-				     (char *)cli->id,
-				     NULL};
-		char *out = NULL;
-		size_t len = 0;
-		int ks = 0;
-		if (ph_runtime_capture(&ctx->runtime, kill_argv, &out, &len, &ks, &kerr) < 0)
-			ph_error_free(&kerr);
-		free(out);
-		ph_error_wrap(err, "confinement check failed, container killed");
+		ph_kill_unverified(&ctx->runtime, c.root, cli->id, 0, PH_KILL_CONTAINER_DELETE,
+				   err);
 		goto fail;
 	}
 	if (ctx->cli.command != PH_CMD_CREATE && ctx->config.verify)

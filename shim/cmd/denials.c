@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "aa_names.h"
+#include "audit_gap.h"
 #include "audit_parse.h"
 #include "audit_source.h"
 #include "commands.h"
@@ -45,6 +46,8 @@ struct run {
 	long long boot_usec;
 	struct ph_denial_table table;
 	struct ph_json *array;
+	struct ph_audit_gap gap; /* shim/audit/audit_gap.h */
+	unsigned long gaps_told;
 };
 
 static const char usage[] =
@@ -64,21 +67,6 @@ static const char usage[] =
     "  --all, -a       also records of profiles outside phoenix's namespaces\n";
 
 /* ---- arguments ---------------------------------------------------------------- */
-
-/* `--name value` or `--name=value` at argv[*i]: 1 with *value set, 0 for
- * another word, -1 when the value is missing. */
-static int option_value(const struct ph_cli *cli, int *i, const char *name, const char **value,
-			ph_error_t *err)
-{
-	const char *a = cli->argv[*i];
-	size_t n = strlen(name);
-	if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-		return 0;
-	*value = a[n] == '=' ? a + n + 1 : (*i + 1 < cli->argc ? cli->argv[++*i] : NULL);
-	if (*value == NULL || **value == '\0')
-		return ph_error_make(err, EINVAL, "denials: %s needs a value", name);
-	return 1;
-}
 
 static int parse_args(const struct ph_cli *cli, struct options *o, bool *help, ph_error_t *err)
 {
@@ -103,11 +91,13 @@ static int parse_args(const struct ph_cli *cli, struct options *o, bool *help, p
 			o->all = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			*help = true;
-		} else if ((r = option_value(cli, &i, "--source", &o->file, err)) != 0) {
+		} else if ((r = ph_cli_option_value(cli, &i, "denials", "--source", &o->file,
+						    err)) != 0) {
 			if (r < 0)
 				return -1;
 			o->source = ph_source_kind_from_name(o->file);
-		} else if ((r = option_value(cli, &i, "--root", &o->root, err)) != 0) {
+		} else if ((r = ph_cli_option_value(cli, &i, "denials", "--root", &o->root, err)) !=
+			   0) {
 			if (r < 0)
 				return -1;
 		} else {
@@ -266,6 +256,18 @@ static int show(struct run *run, const struct ph_audit_record *rec, ph_error_t *
 	return r;
 }
 
+/* Say on stderr, as soon as it is seen, that records may be missing. */
+static void report_gap(struct run *run, const char *line, size_t len)
+{
+	ph_audit_gap_line(&run->gap, line, len);
+	if (run->gap.events == run->gaps_told)
+		return;
+	run->gaps_told = run->gap.events;
+	char text[256];
+	ph_audit_gap_describe(&run->gap, text, sizeof(text));
+	fprintf(stderr, "phoenix: denials: %s\n", text);
+}
+
 static int read_all(struct run *run, struct ph_audit_source *src, ph_error_t *err)
 {
 	for (;;) {
@@ -274,6 +276,7 @@ static int read_all(struct run *run, struct ph_audit_source *src, ph_error_t *er
 		int r = ph_audit_source_next(src, &line, &len, err);
 		if (r <= 0)
 			return r;
+		report_gap(run, line, len);
 		struct ph_audit_record rec;
 		r = ph_audit_parse(line, len, &rec, err);
 		if (r < 0)
@@ -344,6 +347,7 @@ int ph_cmd_denials(struct ph_context *ctx, ph_error_t *err)
 {
 	struct run run;
 	memset(&run, 0, sizeof(run));
+	ph_audit_gap_init(&run.gap);
 	bool help = false;
 	if (parse_args(&ctx->cli, &run.opt, &help, err) < 0)
 		return -1;

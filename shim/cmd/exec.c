@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +40,7 @@
 #include "init_pid.h"
 #include "json.h"
 #include "log.h"
+#include "reap.h"
 #include "spec.h"
 #include "timing.h"
 
@@ -246,10 +246,8 @@ static int verify_exec_pid(struct ph_context *ctx, struct ph_confinement *c,
 	if (pid <= 0)
 		return 0; /* the runtime failed to start it */
 	bool complain = ph_config_complain(&ctx->config, st->profile);
-	if (ph_confine_verify_pid(c, pid, st->profile, complain, err) < 0) {
-		kill(pid, SIGKILL);
-		return ph_error_wrap(err, "confinement check failed, process killed");
-	}
+	if (ph_confine_verify_pid(c, pid, st->profile, complain, err) < 0)
+		return ph_kill_unverified(&ctx->runtime, c->root, c->id, pid, PH_KILL_PROCESS, err);
 	return 0;
 }
 

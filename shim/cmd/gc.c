@@ -17,12 +17,12 @@
 
 #include "aa_env.h"
 #include "aa_names.h"
-#include "aa_ns.h"
 #include "commands.h"
 #include "confine.h"
 #include "json.h"
 #include "log.h"
 #include "private_dir.h"
+#include "reap.h"
 #include "state.h"
 
 struct gc_counts {
@@ -92,7 +92,9 @@ static int collect_one(struct ph_context *ctx, const struct ph_aa_env *env, int 
 		n->kept++;
 		goto out;
 	}
-	if (ph_aa_ns_has_tasks(env, st.ns, &busy, err) < 0)
+	/* no waiting: a namespace with tasks is kept for a later gc */
+	struct ph_reap r = {.env = env, .ns = st.ns, .state_dirfd = dirfd, .dry_run = dry_run};
+	if (ph_reap(&r, &busy, err) < 0)
 		goto out_err;
 	if (busy) {
 		printf("busy     %s (container %s): tasks still run in it, kept\n", st.ns, st.id);
@@ -101,10 +103,6 @@ static int collect_one(struct ph_context *ctx, const struct ph_aa_env *env, int 
 	}
 	printf("%s %s (container %s)\n", dry_run ? "would remove" : "removed ", st.ns, st.id);
 	n->removed++;
-	if (dry_run)
-		goto out;
-	if (ph_aa_ns_remove(env, st.ns, err) < 0 || ph_state_remove(dirfd, st.ns, err) < 0)
-		goto out_err;
 	goto out;
 out_err:
 	ret = -1;

@@ -18,12 +18,12 @@
 
 #include "aa_env.h"
 #include "aa_names.h"
-#include "aa_ns.h"
 #include "commands.h"
 #include "confine.h"
 #include "file.h"
 #include "json.h"
 #include "log.h"
+#include "reap.h"
 #include "spec.h"
 #include "state.h"
 
@@ -96,16 +96,17 @@ static int poststop(struct ph_context *ctx, ph_error_t *err)
 	ph_container_state_release(&st);
 	struct ph_aa_env env;
 	ph_aa_env_default(&env);
+	/* the runtime has just killed the container's processes */
+	struct ph_reap r = {
+	    .env = &env, .ns = ns, .state_dirfd = dirfd, .wait_ms = PH_REAP_WAIT_MS};
 	bool busy = false;
-	if (ph_aa_ns_has_tasks(&env, ns, &busy, err) < 0)
+	if (ph_reap(&r, &busy, err) < 0)
 		return -1;
 	if (busy) {
 		ph_warn("poststop %s: tasks still run in namespace %s: left for `phoenix gc`", id,
 			ns);
 		return 0;
 	}
-	if (ph_aa_ns_remove(&env, ns, err) < 0 || ph_state_remove(dirfd, ns, err) < 0)
-		return -1;
 	ph_debug("poststop %s: namespace %s removed", id, ns);
 	return 0;
 }

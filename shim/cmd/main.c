@@ -58,6 +58,8 @@ static int dispatch(struct ph_context *ctx, ph_error_t *err)
 		return ph_cmd_hook(ctx, err);
 	case PH_CMD_DENIALS:
 		return ph_cmd_denials(ctx, err);
+	case PH_CMD_LEARN:
+		return ph_cmd_learn(ctx, err);
 	default:
 		/* pass-through: never returns on success */
 		return ph_runtime_exec(&ctx->runtime, cli->argv, err);

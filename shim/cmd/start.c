@@ -9,6 +9,7 @@
 #include "confine.h"
 #include "init_pid.h"
 #include "log.h"
+#include "reap.h"
 #include "timing.h"
 
 /* The init pid create recorded, when that process is still the same one
@@ -70,21 +71,7 @@ int ph_cmd_start(struct ph_context *ctx, ph_error_t *err)
 	if (exists && pid > 0 &&
 	    ph_confine_verify_pid(&c, pid, st.profile, ph_config_complain(&ctx->config, st.profile),
 				  err) < 0) {
-		char *argv[] = {ctx->runtime.path,
-				(char *)"--root",
-				(char *)c.root,
-				(char *)"kill",
-				(char *)cli->id,
-				(char *)"KILL",
-				NULL};
-		char *out = NULL;
-		size_t len = 0;
-		int ks = 0;
-		ph_error_t kerr = NULL;
-		if (ph_runtime_capture(&ctx->runtime, argv, &out, &len, &ks, &kerr) < 0)
-			ph_error_free(&kerr);
-		free(out);
-		ph_error_wrap(err, "confinement check failed, container killed");
+		ph_kill_unverified(&ctx->runtime, c.root, cli->id, pid, PH_KILL_CONTAINER, err);
 		goto fail;
 	}
 	ph_timing_mark("verify");

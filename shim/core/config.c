@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,4 +267,16 @@ bool ph_config_annotation_allowed(const struct ph_config *c, const char *key)
 		if (strcmp(c->allowed_annotations[i], key) == 0)
 			return true;
 	return false;
+}
+
+const char *ph_config_profile_dir(const struct ph_config *conf, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", conf->local_profiles_dir, name);
+	if (access(path, R_OK) == 0)
+		return conf->local_profiles_dir;
+	snprintf(path, sizeof(path), "%s/%s", conf->profiles_dir, name);
+	if (access(path, R_OK) == 0)
+		return conf->profiles_dir;
+	return NULL;
 }

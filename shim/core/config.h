@@ -61,6 +61,10 @@ int ph_config_load_path(struct ph_config *conf, const char *path, bool must_exis
 void ph_config_release(struct ph_config *conf);
 
 bool ph_config_complain(const struct ph_config *conf, const char *profile);
+
+/* The directory that holds profile file `name`: the operator's
+ * (localProfilesDir) first, then phoenix's own; NULL when neither has it. */
+const char *ph_config_profile_dir(const struct ph_config *conf, const char *name);
 /* May the annotation org.phoenix.<key> override the config for a container? */
 bool ph_config_annotation_allowed(const struct ph_config *conf, const char *key);
 

@@ -19,6 +19,7 @@
 #include "init_pid.h"
 #include "json.h"
 #include "log.h"
+#include "reap.h"
 #include "timing.h"
 
 int ph_validate_id(const char *id, ph_error_t *err)
@@ -187,19 +188,6 @@ void ph_confine_release(struct ph_confinement *c)
 	c->lockfd = c->state_dirfd = -1;
 }
 
-/* The profile file: the operator's directory first, then phoenix's own. */
-static const char *profile_dir_for(const struct ph_config *conf, const char *name)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", conf->local_profiles_dir, name);
-	if (access(path, R_OK) == 0)
-		return conf->local_profiles_dir;
-	snprintf(path, sizeof(path), "%s/%s", conf->profiles_dir, name);
-	if (access(path, R_OK) == 0)
-		return conf->profiles_dir;
-	return NULL;
-}
-
 /* Inside a user namespace (an unprivileged LXC container) the
  * per-namespace .replace files are root-owned 0640 and refused by plain
  * file permissions, while the top-level .replace (0666) acts on the
@@ -214,7 +202,7 @@ static int load_profile(struct ph_context *ctx, struct ph_confinement *c, const 
 			bool toplevel, bool complain, ph_error_t *err)
 {
 	const struct ph_config *conf = &ctx->config;
-	const char *dir = profile_dir_for(conf, name);
+	const char *dir = ph_config_profile_dir(conf, name);
 	if (dir == NULL)
 		return ph_error_make(err, ENOENT,
 				     "profile `%s` not found in %s or %s (put the profile file, "
@@ -334,36 +322,17 @@ int ph_confine_reap(struct ph_confinement *c, ph_error_t *err)
 		return 0;
 	if (check_owner(c, err) < 0)
 		return -1;
-	/* rmdir succeeds while tasks still run in the namespace and sends
-	 * them to its unconfined (6.1 policy_ns.c/__aa_remove_ns): never do
-	 * that.  Tasks of a container just killed may take a moment to go. */
-	for (int attempt = 0;; attempt++) {
-		bool busy = false;
-		if (ph_aa_ns_has_tasks(&c->env, c->ns, &busy, err) < 0)
-			return -1;
-		if (!busy)
-			break;
-		if (attempt == 50)
-			return ph_error_make(err, EBUSY,
-					     "policy namespace `%s` still has tasks: left in place "
-					     "(`phoenix gc` removes it once they are gone)",
-					     c->ns);
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	ph_error_t rerr = NULL;
-	if (ph_aa_ns_remove(&c->env, c->ns, &rerr) < 0) {
-		if (!use_toplevel(c, rerr)) {
-			ph_error_move(err, &rerr);
-			return ph_error_wrap(err, "remove policy namespace `%s`", c->ns);
-		}
-		ph_error_free(&rerr);
-		if (ph_aa_ns_remove_via_toplevel(&c->env, c->ns, err) < 0)
-			return ph_error_wrap(err, "remove policy namespace `%s`", c->ns);
-	}
-	c->ns_created = false;
-	if (c->state_dirfd >= 0 && ph_state_remove(c->state_dirfd, c->ns, err) < 0)
+	struct ph_reap r = {
+	    .env = &c->env, .ns = c->ns, .state_dirfd = c->state_dirfd, .wait_ms = PH_REAP_WAIT_MS};
+	bool busy = false;
+	if (ph_reap(&r, &busy, err) < 0)
 		return -1;
+	if (busy)
+		return ph_error_make(err, EBUSY,
+				     "policy namespace `%s` still has tasks: left in place "
+				     "(`phoenix gc` removes it once they are gone)",
+				     c->ns);
+	c->ns_created = false;
 	ph_timing_mark("reap");
 	ph_debug("namespace %s removed", c->ns);
 	return 0;

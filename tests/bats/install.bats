@@ -18,8 +18,10 @@ usr/share/bash-completion/completions/phoenix
 usr/share/man/man1/phoenix.1
 usr/share/man/man5/phoenix.json.5
 usr/share/phoenix/profiles/container/abstractions/phoenix-container-base
+usr/share/phoenix/profiles/container/abstractions/phoenix-container-bounds
 usr/share/phoenix/profiles/container/phoenix-default
 usr/share/phoenix/profiles/container/phoenix-gpu
+usr/share/phoenix/profiles/container/phoenix-learn
 usr/share/phoenix/profiles/host/abstractions/phoenix-lxc-base
 usr/share/phoenix/profiles/host/abstractions/phoenix-nesting
 usr/share/phoenix/profiles/host/abstractions/phoenix-policy-admin

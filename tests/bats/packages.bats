@@ -47,8 +47,10 @@ files_of() {
 /usr/share/man/man1/phoenix.1.gz
 /usr/share/man/man5/phoenix.json.5.gz
 /usr/share/phoenix/profiles/container/abstractions/phoenix-container-base
+/usr/share/phoenix/profiles/container/abstractions/phoenix-container-bounds
 /usr/share/phoenix/profiles/container/phoenix-default
-/usr/share/phoenix/profiles/container/phoenix-gpu'
+/usr/share/phoenix/profiles/container/phoenix-gpu
+/usr/share/phoenix/profiles/container/phoenix-learn'
 	for f in $(files_of "$PKG" | grep -v '^/usr/share/doc/\|^/usr/share/lintian/'); do
 		grep -qF "${f%/*}" "$REPO_ROOT/README.md" || fail "README does not name $f"
 	done
