@@ -608,7 +608,8 @@ dnat_hits() {
 
 	mark=$(dmesg_mark)
 	# a web server on the default network, its port published; each reply
-	# is the server's own label, so what answers is phoenix's container
+	# is the server's own label (with its newline), so what answers is
+	# phoenix's container
 	srv=$(docker_in "$ct" run -d --runtime=phoenix -p 8080:80 \
 		--sysctl net.ipv4.ip_unprivileged_port_start=444 --sysctl net.ipv4.tcp_keepalive_time=321 \
 		"$SCENE_IMAGE" sh -c 'mkdir /www && cat /proc/self/attr/current >/www/index.html &&
@@ -647,7 +648,7 @@ dnat_hits() {
 	# TCP), with a net.* sysctl of its own (busybox 1.35's wget crashes
 	# with -T: in_ct's time limit bounds it)
 	run docker_in "$ct" run --rm --runtime=phoenix --sysctl net.ipv4.ip_default_ttl=33 "$SCENE_IMAGE" \
-		sh -c "ping -c 1 -W 5 $ip >/dev/null && echo ping ok; wget -q -O - http://$ip/; echo
+		sh -c "ping -c 1 -W 5 $ip >/dev/null && echo ping ok; wget -q -O - http://$ip/
 			cat /proc/sys/net/ipv4/ip_default_ttl /proc/self/attr/current"
 	assert_success
 	assert_output $'ping ok\nphoenix-default (enforce)\n33\nphoenix-default (enforce)'
