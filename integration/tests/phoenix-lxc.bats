@@ -627,26 +627,27 @@ dnat_hits() {
 	assert_line "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination $ip:80"
 
 	# from 951 through docker-proxy (127.0.0.1: Docker's OUTPUT rule leaves
-	# loopback alone) and through the DNAT rule (docker0's address)
+	# loopback alone) and through the DNAT rule (docker0's address), with
+	# busybox's wget (the guests of every release have it; its -T crashes
+	# in busybox 1.35: timeout bounds it)
 	for _ in $(seq 30); do
-		in_ct "$ct" wget -q -T 5 -t 1 -O /dev/null "http://127.0.0.1:8080/" 2>/dev/null && break
+		in_ct "$ct" timeout 5 busybox wget -q -O /dev/null "http://127.0.0.1:8080/" 2>/dev/null && break
 		sleep 0.5
 	done
-	run in_ct "$ct" wget -q -T 5 -t 1 -O - "http://127.0.0.1:8080/"
+	run in_ct "$ct" timeout 15 busybox wget -q -O - "http://127.0.0.1:8080/"
 	assert_success
 	assert_output "phoenix-default (enforce)"
 	run in_ct "$ct" pgrep -a docker-proxy
 	assert_output --regexp " -host-port 8080 .*-container-ip $ip -container-port 80"
 	before=$(dnat_hits "$ct" 8080)
-	run in_ct "$ct" wget -q -T 5 -t 1 -O - "http://$gw:8080/"
+	run in_ct "$ct" timeout 15 busybox wget -q -O - "http://$gw:8080/"
 	assert_success
 	assert_output "phoenix-default (enforce)"
 	hits=$(dnat_hits "$ct" 8080)
 	((hits > before))
 
 	# a second nested container reaches the first by address (ICMP and
-	# TCP), with a net.* sysctl of its own (busybox 1.35's wget crashes
-	# with -T: in_ct's time limit bounds it)
+	# TCP), with a net.* sysctl of its own
 	run docker_in "$ct" run --rm --runtime=phoenix --sysctl net.ipv4.ip_default_ttl=33 "$SCENE_IMAGE" \
 		sh -c "ping -c 1 -W 5 $ip >/dev/null && echo ping ok; wget -q -O - http://$ip/
 			cat /proc/sys/net/ipv4/ip_default_ttl /proc/self/attr/current"
