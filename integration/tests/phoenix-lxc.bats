@@ -679,7 +679,7 @@ dnat_hits() {
 	assert_failure
 	run denied_since "$mark" 'apparmor="DENIED"'
 	assert_success
-	local perfmon='operation="capable" profile="lxc-gpu-docker-storage.'$ct'" pid=[0-9]+ comm="runc" capability=38  capname="perfmon"$'
+	local perfmon='operation="capable" (class="cap" )?profile="lxc-gpu-docker-storage.'$ct'" pid=[0-9]+ comm="runc" capability=38  capname="perfmon"$'
 	run grep -vE -- "$perfmon" <<<"$output"
 	refute_output --partial 'profile="lxc-gpu-docker-storage'
 	assert_equal "${#lines[@]}" 1
