@@ -83,8 +83,15 @@ scene_engines() {
 	in_ct "$name" sh -c 'unset container; containerd </dev/null >/var/log/containerd.log 2>&1 &'
 }
 
-scene_engines_wait() {
-	local name=$1
+# scene_dockerd NAME [default-network]: wait for containerd in NAME, then
+# start dockerd there (in the background; scene_dockerd_wait waits for
+# it).  dockerd runs without a network of its own (--bridge=none, no
+# iptables) unless `default-network` asks for Docker's default
+# configuration: the bridge docker0, iptables (iptables-nft on Debian)
+# rules, published ports through NAT and docker-proxy.
+scene_dockerd() {
+	local name=$1 net='--iptables=false --ip6tables=false --bridge=none'
+	[[ ${2:-} != default-network ]] || net=''
 	for _ in $(seq 240); do
 		in_ct "$name" ctr --timeout 5s version >/dev/null 2>&1 && break
 		sleep 0.5
@@ -94,8 +101,13 @@ scene_engines_wait() {
 		in_ct "$name" tail -n 20 /var/log/containerd.log >&2
 		return 1
 	}
-	in_ct "$name" sh -c 'unset container; dockerd --containerd=/run/containerd/containerd.sock --iptables=false \
-		--ip6tables=false --bridge=none </dev/null >/var/log/dockerd.log 2>&1 &'
+	in_ct "$name" sh -c "unset container; dockerd --containerd=/run/containerd/containerd.sock $net \
+		</dev/null >/var/log/dockerd.log 2>&1 &"
+}
+
+# scene_dockerd_wait NAME: wait until dockerd in NAME answers.
+scene_dockerd_wait() {
+	local name=$1
 	for _ in $(seq 240); do
 		docker_in "$name" version >/dev/null 2>&1 && return 0
 		sleep 0.5
@@ -103,6 +115,22 @@ scene_engines_wait() {
 	echo "dockerd in $name did not come up:" >&2
 	in_ct "$name" tail -n 20 /var/log/dockerd.log >&2
 	return 1
+}
+
+# scene_engines_wait NAME [default-network]: wait for containerd, start
+# dockerd and wait for it.
+scene_engines_wait() {
+	scene_dockerd "$@" && scene_dockerd_wait "$1"
+}
+
+# scene_net_modules: load (on the VM, the LXC containers' host) the modules
+# Docker's and Podman's default networks need: a container cannot load
+# modules (the host profiles deny sys_module), and a module loaded on the
+# host is what dockerd's own `modprobe` then finds.
+scene_net_modules() {
+	modprobe -a overlay bridge br_netfilter veth nf_tables nft_chain_nat nft_compat \
+		nft_masq nf_nat nf_conntrack xt_MASQUERADE xt_addrtype xt_conntrack xt_nat \
+		xt_tcpudp xt_comment xt_mark iptable_nat iptable_filter ip6table_nat ip6table_filter
 }
 
 # scene_image NAME: import a busybox image ($SCENE_IMAGE) into NAME's Docker
@@ -114,7 +142,7 @@ scene_image() {
 	dir=$(mktemp -d /tmp/phx-image.XXXXXX)
 	mkdir -p "$dir"/{bin,proc,sys,dev,etc,tmp,phoenix-denied}
 	cp /bin/busybox "$dir/bin/busybox"
-	for a in sh cat echo sleep ls id mkdir rmdir mount test true false head wc grep tr; do
+	for a in sh cat echo sleep ls id mkdir rmdir mount test true false head wc grep tr httpd wget ping; do
 		ln -s busybox "$dir/bin/$a"
 	done
 	echo secret >"$dir/phoenix-denied/secret"
