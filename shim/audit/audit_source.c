@@ -110,11 +110,12 @@ static void give_back_signals(void)
 	if (!signals_taken)
 		return;
 	if (stop_requested) {
-		/* phoenix is stopping already; a second stop signal may be
-		 * pending (timeout(1) sends SIGTERM to the command and again
-		 * to its process group, a terminal's ^C reaches the whole
-		 * group): drop it rather than die of it once the default
-		 * action is back */
+		/* phoenix is stopping already, and a second stop signal may
+		 * be pending or still on its way (timeout(1) sends SIGTERM to
+		 * the command and then to its process group; a terminal's ^C
+		 * reaches the whole group): drop what is pending and keep
+		 * the handler, so that one arriving later only sets the flag
+		 * again instead of killing phoenix with the default action */
 		sigset_t stop;
 		sigemptyset(&stop);
 		sigaddset(&stop, SIGINT);
@@ -122,9 +123,10 @@ static void give_back_signals(void)
 		const struct timespec now = {0, 0};
 		while (sigtimedwait(&stop, NULL, &now) > 0)
 			;
+	} else {
+		sigaction(SIGINT, &saved_int, NULL);
+		sigaction(SIGTERM, &saved_term, NULL);
 	}
-	sigaction(SIGINT, &saved_int, NULL);
-	sigaction(SIGTERM, &saved_term, NULL);
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	signals_taken = false;
 }
