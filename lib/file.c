@@ -115,7 +115,7 @@ int ph_file_read(int dirfd, const char *name, size_t max_size, char **buf, size_
 
 /* ---- writing ----------------------------------------------------------------- */
 
-static int write_all(int fd, const char *buf, size_t len)
+int ph_file_write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
@@ -174,7 +174,7 @@ static int write_and_rename(int dirfd, const char *name, const char *buf, size_t
 	if (fd < 0)
 		return -1;
 	int r = 0;
-	if (write_all(fd, buf, len) < 0)
+	if (ph_file_write_all(fd, buf, len) < 0)
 		r = ph_error_make(err, errno, "write `%s`", tmp);
 	else if ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
 		r = ph_error_make(err, errno, "chown `%s`", tmp);

@@ -23,6 +23,10 @@
 int ph_file_read(int dirfd, const char *name, size_t max_size, char **buf, size_t *len,
 		 ph_error_t *err);
 
+/* Write all of buf to fd, again after EINTR and short writes: 0, or -1
+ * with errno set. */
+int ph_file_write_all(int fd, const char *buf, size_t len);
+
 /* Replace (or create) `name` in `dirfd` with `len` bytes of `buf` and
  * permissions `mode`: write a temporary `.name.XXXXXX` in the same
  * directory (O_CREAT|O_EXCL|O_NOFOLLOW), fchmod, fsync, rename it over

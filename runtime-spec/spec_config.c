@@ -36,14 +36,25 @@ static int annotation_value(const struct ph_spec *spec, const struct ph_json_mem
 	return 1;
 }
 
+/* The config's annotations object: 0 when there is none (or this is a
+ * process file, which has no annotations). */
+static int annotations_of(const struct ph_spec *spec, struct ph_json **annotations, ph_error_t *err)
+{
+	*annotations = NULL;
+	if (spec->is_process)
+		return 0;
+	return ph_json_get_object(spec->root, "annotations", annotations, err);
+}
+
+/* Go decodes annotations into a map[string]string: keys match exactly
+ * (no case folding; two equal keys never get here: json_parse.c refuses
+ * them, fail closed, where Go would keep the later). */
 int ph_spec_get_annotation(const struct ph_spec *spec, const char *key, const char **value,
 			   ph_error_t *err)
 {
 	struct ph_json *annotations = NULL;
 	*value = NULL;
-	if (spec->is_process)
-		return 0;
-	int r = ph_json_get_object(spec->root, "annotations", &annotations, err);
+	int r = annotations_of(spec, &annotations, err);
 	if (r <= 0)
 		return r;
 	for (size_t i = 0; i < annotations->u.object.count; i++) {
@@ -72,9 +83,7 @@ int ph_spec_foreach_annotation(const struct ph_spec *spec, ph_spec_annotation_fn
 			       ph_error_t *err)
 {
 	struct ph_json *annotations = NULL;
-	if (spec->is_process)
-		return 0;
-	int r = ph_json_get_object(spec->root, "annotations", &annotations, err);
+	int r = annotations_of(spec, &annotations, err);
 	if (r <= 0)
 		return r;
 	for (size_t i = 0; i < annotations->u.object.count; i++) {

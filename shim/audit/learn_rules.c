@@ -91,37 +91,45 @@ static int add_deny(struct ph_learn_bounds *b, enum ph_learn_kind kind, char *pa
 	return 0;
 }
 
-static unsigned rule_perms(const char *s)
+/* The letters of a file permission and the rule bits they stand for; other
+ * letters (exec modes such as `i`, `P`, `u`; a mask's `:` between owner
+ * and other, `t`) carry no bit of their own. */
+struct perm_letter {
+	char letter;
+	unsigned bits;
+};
+
+/* A rule's letters (apparmor.d(5)): `w` includes append. */
+static const struct perm_letter rule_letters[] = {
+    {'r', PH_LP_READ},	 {'w', PH_LP_WRITE | PH_LP_APPEND},
+    {'a', PH_LP_APPEND}, {'l', PH_LP_LINK},
+    {'k', PH_LP_LOCK},	 {'m', PH_LP_MMAP},
+    {'x', PH_LP_EXEC},	 {0, 0},
+};
+
+/* An audit record's requested_mask: create (`c`) and delete (`d`) are
+ * what a rule's `w` allows. */
+static const struct perm_letter mask_letters[] = {
+    {'r', PH_LP_READ},	 {'w', PH_LP_WRITE},
+    {'c', PH_LP_WRITE},	 {'d', PH_LP_WRITE},
+    {'a', PH_LP_APPEND}, {'l', PH_LP_LINK},
+    {'k', PH_LP_LOCK},	 {'m', PH_LP_MMAP},
+    {'x', PH_LP_EXEC},	 {0, 0},
+};
+
+static unsigned letters_perms(const char *s, const struct perm_letter *table)
 {
 	unsigned p = 0;
-	for (; *s; s++) {
-		switch (*s) {
-		case 'r':
-			p |= PH_LP_READ;
-			break;
-		case 'w':
-			p |= PH_LP_WRITE | PH_LP_APPEND;
-			break;
-		case 'a':
-			p |= PH_LP_APPEND;
-			break;
-		case 'l':
-			p |= PH_LP_LINK;
-			break;
-		case 'k':
-			p |= PH_LP_LOCK;
-			break;
-		case 'm':
-			p |= PH_LP_MMAP;
-			break;
-		case 'x':
-			p |= PH_LP_EXEC;
-			break;
-		default:
-			break;
-		}
-	}
+	for (; s && *s; s++)
+		for (const struct perm_letter *l = table; l->letter; l++)
+			if (*s == l->letter)
+				p |= l->bits;
 	return p;
+}
+
+static unsigned rule_perms(const char *s)
+{
+	return letters_perms(s, rule_letters);
 }
 
 /* One rule's words (the trailing ',' removed). */
@@ -230,37 +238,7 @@ static void file_perms_text(unsigned p, char *out);
 
 unsigned ph_learn_file_perms(const char *mask)
 {
-	unsigned p = 0;
-	for (const char *s = mask; s && *s; s++) {
-		switch (*s) {
-		case 'r':
-			p |= PH_LP_READ;
-			break;
-		case 'w':
-		case 'c': /* create */
-		case 'd': /* delete */
-			p |= PH_LP_WRITE;
-			break;
-		case 'a':
-			p |= PH_LP_APPEND;
-			break;
-		case 'l':
-			p |= PH_LP_LINK;
-			break;
-		case 'k':
-			p |= PH_LP_LOCK;
-			break;
-		case 'm':
-			p |= PH_LP_MMAP;
-			break;
-		case 'x':
-			p |= PH_LP_EXEC;
-			break;
-		default: /* ':' (owner/other), 't' and others: no rule bit of their own */
-			break;
-		}
-	}
-	return p;
+	return letters_perms(mask, mask_letters);
 }
 
 /* Bytes phoenix never writes into a profile: the parser would read them

@@ -37,6 +37,7 @@
 #include "caps.h"
 #include "commands.h"
 #include "confine.h"
+#include "file.h"
 #include "init_pid.h"
 #include "json.h"
 #include "log.h"
@@ -172,20 +173,6 @@ static void handover_release(struct handover *h)
 }
 #define cleanup_handover __attribute__((cleanup(handover_release)))
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The sealed copy, at a descriptor the runtime inherits (not
  * close-on-exec) above the ones it passes on with --preserve-fds
  * (3 … 2+N: utils_linux.go), so that it never becomes one of them. */
@@ -199,7 +186,7 @@ static int sealed_copy(const struct ph_spec *proc, int min_fd, int *out, ph_erro
 	    memfd_create("phoenix-process.json", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return ph_error_make(err, errno, "memfd_create");
-	if (write_all(fd, text, len) < 0)
+	if (ph_file_write_all(fd, text, len) < 0)
 		return ph_error_make(err, errno, "write the process document");
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
 		return ph_error_make(err, errno, "seal the process document");

@@ -583,6 +583,26 @@ static void test_wrong_types(void)
 		ph_error_free(&err);
 		ph_spec_free(spec);
 	}
+	/* Annotations are a Go map: exact keys, no case folding; a repeated
+	 * key is refused (Go would keep the later one). */
+	spec = parse("{\"annotations\": {\"k\": \"lower\", \"K\": \"upper\"}}", false);
+	if (spec != NULL) {
+		CHECK(ph_spec_get_annotation(spec, "k", &s, &err) == 1);
+		CHECK_STR(s, "lower");
+		CHECK(ph_spec_get_annotation(spec, "K", &s, &err) == 1);
+		CHECK_STR(s, "upper");
+		CHECK(ph_spec_get_annotation(spec, "kk", &s, &err) == 0 && s == NULL);
+		CHECK(err == NULL);
+		ph_spec_free(spec);
+	}
+	{
+		const char *dup = "{\"annotations\": {\"k\": \"first\", \"k\": \"later\"}}";
+		struct ph_spec *none = NULL;
+		CHECK(ph_spec_parse(dup, strlen(dup), "config.json", false, &none, &err) < 0 &&
+		      none == NULL);
+		CHECK_ERR(err, "annotations.k: duplicate key");
+		ph_error_free(&err);
+	}
 	/* Annotation values and device entries of the wrong type. */
 	spec = parse("{\"annotations\": {\"a.b\": 1, \"ok\": \"x\", \"n\": \"a\\u0000\"},"
 		     " \"linux\": {\"devices\": [{\"path\": \"/dev/fuse\"}, {\"type\": \"c\"}, 3,"
