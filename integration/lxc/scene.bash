@@ -42,11 +42,12 @@ scene_profiles() {
 	"$SCENE_REPO/hooks/phoenix-host-profiles" --load "${args[@]}"
 }
 
-# scene_ct NAME CONFIGS.json: create and start LXC container NAME, wait
-# until its init is ready.
+# scene_ct NAME CONFIGS.json [MAKE-CT OPTION...]: create and start LXC
+# container NAME (make-ct create, with the options given, e.g.
+# --installed), wait until its init is ready.
 scene_ct() {
 	local name=$1 json=$2
-	"$SCENE_LXC/make-ct" create "$name" "$json" >&2 || return 1
+	"$SCENE_LXC/make-ct" create "$name" "$json" "${@:3}" >&2 || return 1
 	lxc-start -n "$name" -l INFO -o "/var/lib/lxc/$name/start.log" || {
 		echo "lxc-start $name failed:" >&2
 		grep -E 'ERROR|WARN' "/var/lib/lxc/$name/start.log" | tail -n 20 >&2

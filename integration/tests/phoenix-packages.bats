@@ -67,7 +67,7 @@ setup_file() {
 	done
 	rm -rf "$d/x"
 	lap "upgrade packages made"
-	SCENE_TIMEOUT=300 scene_ct_installed 951
+	SCENE_TIMEOUT=300 scene_ct 951 "$CONFIGS" --installed
 	# the package of the container's own side, where it is used: inside
 	# the LXC container (its root is a copy of the VM's, phoenix included)
 	cp "$d"/phoenix_*_amd64.deb /var/lib/lxc/951/rootfs/root/phoenix.deb
@@ -83,22 +83,6 @@ setup_file() {
 	docker_in 951 save "$SCENE_IMAGE" >"$out/image.tar"
 	in_ct 951 ctr image import - <"$out/image.tar" >/dev/null
 	lap "busybox image imported into Docker and containerd"
-}
-
-# scene_ct_installed NAME: make-ct --installed, start, wait for its init.
-scene_ct_installed() {
-	local name=$1
-	"$SCENE_LXC/make-ct" create "$name" "$CONFIGS" --installed >&2 || return 1
-	lxc-start -n "$name" -l INFO -o "/var/lib/lxc/$name/start.log" || {
-		grep -E 'ERROR|WARN' "/var/lib/lxc/$name/start.log" | tail -n 20 >&2
-		return 1
-	}
-	for _ in $(seq 120); do
-		in_ct "$name" test -e /run/ct-init.ready 2>/dev/null && return 0
-		sleep 0.5
-	done
-	echo "container $name: init not ready" >&2
-	return 1
 }
 
 teardown_file() {
