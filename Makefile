@@ -19,9 +19,11 @@ DATADIR    ?= $(PREFIX)/share/phoenix
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+# systemd reads units from /usr/local/lib/systemd/system too (systemd.unit(5))
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
-PATH_VARS  := PREFIX BINDIR SBINDIR LIBEXECDIR DATADIR MANDIR BASHCOMPDIR TMPFILESDIR SYSCONFDIR
+PATH_VARS  := PREFIX BINDIR SBINDIR LIBEXECDIR DATADIR MANDIR BASHCOMPDIR TMPFILESDIR UNITDIR SYSCONFDIR
 
 # Debian packages the build, the tests and the VM need.  `make deps`
 # installs only those missing (apt-get, as root).
@@ -233,6 +235,7 @@ HOST_ABSTRACTIONS := $(call not_test,$(wildcard profiles/host/abstractions/*))
 HOST_TUNABLES := $(call not_test,$(wildcard profiles/host/tunables/*))
 HOST_SCRIPTS  := phoenix-host-profiles phoenix-lxc-config phoenix-engine-setup
 SCRIPTS       := $(patsubst %,$(BUILD)/scripts/%,$(HOST_SCRIPTS) phoenix-lxc-ns)
+UNITS         := $(BUILD)/systemd/phoenix-relay.service
 
 # The scripts as installed: the paths they find their files by are the
 # installed ones, not the checkout's.  Each substitution must match one
@@ -260,18 +263,24 @@ $(BUILD)/scripts/phoenix-lxc-ns: hooks/phoenix-lxc-ns
 	@mkdir -p $(dir $@)
 	install -m 0755 $< $@
 
+# the relay's unit runs the phoenix of this build's BINDIR
+$(BUILD)/systemd/phoenix-relay.service: hooks/systemd/phoenix-relay.service $(BUILD)/paths.h
+	@mkdir -p $(dir $@)
+	$(call subst_line,$<,^ExecStart=/usr/bin/phoenix relay$$,ExecStart=$(BINDIR)/phoenix relay)
+	mv -f $@.tmp $@
+
 # the example configuration: every key at its default, for this build's paths
 $(BUILD)/phoenix.json: etc/phoenix.json.in $(BUILD)/paths.h
 	sed -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@.tmp && mv -f $@.tmp $@
 
-install-files: $(BUILD)/phoenix $(SCRIPTS) $(BUILD)/phoenix.json
+install-files: $(BUILD)/phoenix $(SCRIPTS) $(UNITS) $(BUILD)/phoenix.json
 
 install: install-files
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(DATADIR)/profiles/container/abstractions \
 		$(DESTDIR)$(DATADIR)/profiles/host/abstractions $(DESTDIR)$(DATADIR)/profiles/host/tunables \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/phoenix
+		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/phoenix
 	install -m 0755 $(BUILD)/phoenix $(DESTDIR)$(BINDIR)/phoenix
 	install -m 0644 $(CT_PROFILES) $(DESTDIR)$(DATADIR)/profiles/container/
 	install -m 0644 $(CT_SUPPORT) $(DESTDIR)$(DATADIR)/profiles/container/abstractions/
@@ -284,6 +293,7 @@ install: install-files
 	install -m 0644 man/phoenix.json.5 $(DESTDIR)$(MANDIR)/man5/phoenix.json.5
 	install -m 0644 completion/phoenix.bash $(DESTDIR)$(BASHCOMPDIR)/phoenix
 	install -m 0644 etc/tmpfiles.d/phoenix.conf $(DESTDIR)$(TMPFILESDIR)/phoenix.conf
+	install -m 0644 $(UNITS) $(DESTDIR)$(UNITDIR)/
 	@# an operator's configuration is never overwritten
 	[ -e $(DESTDIR)$(SYSCONFDIR)/phoenix/phoenix.json ] || \
 		install -m 0644 $(BUILD)/phoenix.json $(DESTDIR)$(SYSCONFDIR)/phoenix/phoenix.json

@@ -160,6 +160,28 @@ nested_label() {
 	in_ct 951 test -f "/run/phoenix/$ns.json"
 }
 
+@test "phoenix-host's relay service, enabled on install, run as its unit says: 951 reads its nested container's denial inside" {
+	local unit=/lib/systemd/system/phoenix-relay.service cmd cid
+	run dpkg -S "$unit"
+	assert_output "phoenix-host: $unit"
+	# deb-systemd-helper enabled it (no systemd runs in the VM to start it)
+	[ -L /etc/systemd/system/multi-user.target.wants/phoenix-relay.service ]
+	run dpkg-query -W -f='${Depends}\n' phoenix-host
+	assert_output --regexp '(^|, )phoenix \(>= '
+	cmd=$(sed -n 's/^ExecStart=//p' "$unit")
+	assert_equal "$cmd" "/usr/bin/phoenix relay"
+	# the directory phoenix-lxc-ns create made for 951, bound into it
+	[ -d /run/phoenix-records/ct-951 ]
+	# shellcheck disable=SC2086 # the unit's command line, split as systemd splits it
+	run $cmd --once
+	assert_success
+	cid=$(cat "$BATS_FILE_TMPDIR/cid")
+	run in_ct 951 phoenix denials "$cid"
+	assert_success
+	assert_output --partial /phoenix-denied/secret
+	refute_output --partial 'records may be missing'
+}
+
 # ctr_label ID ARGS...: `ctr run` container ID (detached) with phoenix as
 # the runc.v2 shim's binary, the way the CRI plugin's handler runs it
 # (runtime_type io.containerd.runc.v2, options.BinaryName), ARGS added;

@@ -190,6 +190,15 @@ static bool all_hex(const char *s, size_t n)
 	return true;
 }
 
+/* audit_log_n_hex() writes uppercase digits */
+static bool upper_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 'a' && s[i] <= 'f')
+			return false;
+	return true;
+}
+
 static char *decode_hex(const char *s, size_t n)
 {
 	char *out = malloc(n / 2 + 1);
@@ -220,15 +229,14 @@ static int add_field(struct ph_audit_record *rec, const char *key, size_t klen, 
 	f->key = strndup(key, klen);
 	if (f->key == NULL)
 		return ph_error_make(err, ENOMEM, "audit record");
-	if (!quoted && in_list(untrusted_keys, f->key) && all_hex(val, vlen))
-		f->value = decode_hex(val, vlen);
-	else
-		f->value = strndup(val, vlen);
+	bool hex = !quoted && in_list(untrusted_keys, f->key) && all_hex(val, vlen);
+	f->value = hex ? decode_hex(val, vlen) : strndup(val, vlen);
 	if (f->value == NULL) {
 		free(f->key);
 		return ph_error_make(err, ENOMEM, "audit record");
 	}
 	f->quoted = quoted;
+	f->hex = hex && upper_hex(val, vlen);
 	rec->n_fields++;
 	return 0;
 }
@@ -565,10 +573,15 @@ static int subject_namespace(struct ph_audit_record *rec, ph_error_t *err)
  *  - such a rejected record leaks the info= read before the failing key
  *    (28 bytes for a profile load's info="failed to prepare namespace"
  *    followed by ns=, found by LeakSanitizer in `make fuzz`): a reader of
- *    `phoenix denials --follow` would grow with every one.  So phoenix
- *    hands it only records whose every key is one of its grammar's, each
- *    value of the shape it reads (aa_readable(), the shapes measured key
- *    by key), and nothing else;
+ *    `phoenix denials --follow` would grow with every one.  So do a key
+ *    that sets a member another key set (name= and capname=, profile=
+ *    and label=: grammar.y assigns without freeing), a value its scanner
+ *    lexes into more tokens than phoenix reads (lowercase or odd hex, a
+ *    bare word where it wants a string, pid=-1, a quoted value ending in
+ *    a backslash, key='value').  So phoenix hands it only records whose
+ *    every key is one of its grammar's, each member set once, each value
+ *    of the shape it reads (aa_readable(), the shapes measured key by
+ *    key), and nothing else;
  *  - a backslash in a quoted value is taken for an escape and dropped
  *    ("/tmp/back\\slash" becomes "/tmp/backslash"); the kernel writes it
  *    as it is (audit_log_n_untrustedstring() quotes any string without a
@@ -586,46 +599,52 @@ static int subject_namespace(struct ph_audit_record *rec, ph_error_t *err)
 /* The keys of libapparmor 3.0.8's grammar that kernel AVC records carry,
  * with the value shapes it reads (measured key by key): in quotes; in
  * quotes or as hex (audit_log_untrustedstring()'s form); a number. */
-enum aa_shape { AA_QUOTED, AA_QUOTED_OR_HEX, AA_NUMBER, AA_SIGNAL };
+enum aa_shape { AA_QUOTED, AA_QUOTED_OR_HEX, AA_NUMBER, AA_ERRNO, AA_SIGNAL };
 
+/* `member` is the aa_log_record member the grammar's rule for the key
+ * sets (grammar.y's key: rules).  Two keys set one member (name= and
+ * capname= both set name, profile= and label= both set profile) and
+ * the second assignment leaks the first value (LeakSanitizer, `make
+ * fuzz`): a record may carry each member once. */
 static const struct {
 	const char *key;
+	const char *member;
 	enum aa_shape shape;
 } aa_keys[] = {
-    {"apparmor", AA_QUOTED},
-    {"operation", AA_QUOTED},
-    {"info", AA_QUOTED},
-    {"requested_mask", AA_QUOTED},
-    {"denied_mask", AA_QUOTED},
-    {"target", AA_QUOTED},
-    {"capname", AA_QUOTED},
-    {"family", AA_QUOTED},
-    {"sock_type", AA_QUOTED},
-    {"peer", AA_QUOTED},
-    {"fstype", AA_QUOTED},
-    {"srcname", AA_QUOTED},
-    {"flags", AA_QUOTED},
-    {"attribute", AA_QUOTED},
-    {"profile", AA_QUOTED_OR_HEX},
-    {"label", AA_QUOTED_OR_HEX},
-    {"namespace", AA_QUOTED_OR_HEX},
-    {"name", AA_QUOTED_OR_HEX},
-    {"comm", AA_QUOTED_OR_HEX},
-    {"error", AA_NUMBER},
-    {"pid", AA_NUMBER},
-    {"fsuid", AA_NUMBER},
-    {"ouid", AA_NUMBER},
-    {"capability", AA_NUMBER},
-    {"peer_pid", AA_NUMBER},
-    {"parent", AA_NUMBER},
-    {"protocol", AA_NUMBER},
-    {"signal", AA_SIGNAL},
+    {"apparmor", "event", AA_QUOTED},
+    {"operation", "operation", AA_QUOTED},
+    {"info", "info", AA_QUOTED},
+    {"requested_mask", "requested_mask", AA_QUOTED},
+    {"denied_mask", "denied_mask", AA_QUOTED},
+    {"target", "name2", AA_QUOTED},
+    {"capname", "name", AA_QUOTED},
+    {"family", "net_family", AA_QUOTED},
+    {"sock_type", "net_sock_type", AA_QUOTED},
+    {"peer", "peer", AA_QUOTED},
+    {"fstype", "fs_type", AA_QUOTED},
+    {"srcname", "src_name", AA_QUOTED},
+    {"flags", "flags", AA_QUOTED},
+    {"attribute", "attribute", AA_QUOTED},
+    {"profile", "profile", AA_QUOTED_OR_HEX},
+    {"label", "profile", AA_QUOTED_OR_HEX},
+    {"namespace", "namespace", AA_QUOTED_OR_HEX},
+    {"name", "name", AA_QUOTED_OR_HEX},
+    {"comm", "comm", AA_QUOTED_OR_HEX},
+    {"error", "error_code", AA_ERRNO},
+    {"pid", "pid", AA_NUMBER},
+    {"fsuid", "fsuid", AA_NUMBER},
+    {"ouid", "ouid", AA_NUMBER},
+    {"capability", "capability", AA_NUMBER},
+    {"peer_pid", "peer_pid", AA_NUMBER},
+    {"parent", "parent", AA_NUMBER},
+    {"protocol", "net_protocol", AA_NUMBER},
+    {"signal", "signal", AA_SIGNAL},
 };
+
+#define N_AA_KEYS (sizeof(aa_keys) / sizeof(aa_keys[0]))
 
 static bool aa_number(const char *v)
 {
-	if (*v == '-')
-		v++;
 	if (!is_digit(*v) || strlen(v) > 18)
 		return false;
 	for (; *v; v++)
@@ -650,17 +669,30 @@ static bool aa_shape_fits(const struct ph_audit_field *f, enum aa_shape shape)
 	case AA_QUOTED:
 		return f->quoted;
 	case AA_QUOTED_OR_HEX:
-		return true; /* quoted, or hex (add_field() decoded it) */
+		/* its hex is [A-F0-9] pairs, the longest run of them a value
+		 * (scanner.l, hexstring): anything else is lexed as more keys */
+		return f->quoted || f->hex;
 	case AA_NUMBER:
 		return !f->quoted && aa_number(f->value);
+	case AA_ERRNO: /* the grammar's one "-" DIGITS */
+		return !f->quoted && aa_number(f->value[0] == '-' ? f->value + 1 : f->value);
 	case AA_SIGNAL:
 		return !f->quoted && aa_word(f->value);
 	}
 	return false;
 }
 
+static bool odd_backslashes_at_end(const char *v)
+{
+	size_t n = strlen(v), run = 0;
+	while (run < n && v[n - 1 - run] == '\\')
+		run++;
+	return run % 2 == 1;
+}
+
 /* Whether libapparmor's grammar reads every field of the record (`text`,
- * nothing but key=value pairs: ph_audit_parse() checks), each key once;
+ * nothing but key=value pairs: ph_audit_parse() checks), each member of
+ * aa_log_record set once;
  * the kinds it knows; printable ASCII only, as the kernel writes it. */
 static bool aa_readable(const struct ph_audit_record *rec, const char *text)
 {
@@ -674,21 +706,33 @@ static bool aa_readable(const struct ph_audit_record *rec, const char *text)
 	for (const char *p = text; *p; p++)
 		if (*p < 0x20 || *p > 0x7e)
 			return false;
+	/* key='value': phoenix reads it quoted, its scanner a quote token
+	 * (the kernel never writes one) */
+	if (strstr(text, "='") != NULL)
+		return false;
+	/* each key sets a member of its own: no more fields than keys */
+	size_t key_of[N_AA_KEYS];
+	if (rec->n_fields > N_AA_KEYS)
+		return false;
 	for (size_t i = 0; i < rec->n_fields; i++) {
 		const struct ph_audit_field *f = &rec->fields[i];
 		size_t k = 0;
-		while (k < sizeof(aa_keys) / sizeof(aa_keys[0]) &&
-		       strcmp(aa_keys[k].key, f->key) != 0)
+		while (k < N_AA_KEYS && strcmp(aa_keys[k].key, f->key) != 0)
 			k++;
-		if (k == sizeof(aa_keys) / sizeof(aa_keys[0]) ||
-		    !aa_shape_fits(f, aa_keys[k].shape))
+		if (k == N_AA_KEYS || !aa_shape_fits(f, aa_keys[k].shape))
 			return false;
 		/* a value it would split or end early: a quote inside hex */
 		if (!f->quoted && strchr(f->value, '"') != NULL)
 			return false;
+		/* or read on past its closing quote: its quoted strings take a
+		 * backslash for an escape (scanner.l, quoted_string), so an odd
+		 * run of them at the end escapes the quote */
+		if (f->quoted && odd_backslashes_at_end(f->value))
+			return false;
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(rec->fields[j].key, f->key) == 0)
+			if (strcmp(aa_keys[key_of[j]].member, aa_keys[k].member) == 0)
 				return false;
+		key_of[i] = k;
 	}
 	return true;
 }

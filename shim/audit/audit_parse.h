@@ -49,6 +49,7 @@ struct ph_audit_field {
 	char *key;
 	char *value;
 	bool quoted; /* written in quotes (else hex or a bare word) */
+	bool hex;    /* written in hex as the kernel writes it (uppercase), decoded */
 };
 
 /* One profile of the subject label. */

@@ -9,6 +9,7 @@ load helpers
 # The files `make install PREFIX=/usr` installs (README, "Installing").
 INSTALLED_USR='etc/phoenix/phoenix.json
 usr/bin/phoenix
+usr/lib/systemd/system/phoenix-relay.service
 usr/lib/tmpfiles.d/phoenix.conf
 usr/libexec/phoenix/phoenix-lxc-ns
 usr/sbin/phoenix-engine-setup
@@ -114,6 +115,9 @@ lxc-phoenix-v2
 tunables/phoenix'
 	run grep -n 'phoenix=/' "$ROOT/usr/sbin/phoenix-engine-setup"
 	assert_output --partial 'phoenix=/usr/bin/phoenix'
+	# the relay's unit runs the installed phoenix
+	run grep '^ExecStart=' "$ROOT/usr/lib/systemd/system/phoenix-relay.service"
+	assert_output 'ExecStart=/usr/bin/phoenix relay'
 }
 
 @test "the installed phoenix.json sets every key but runtime and hookPath to its default, and phoenix accepts it" {

@@ -66,6 +66,7 @@ files_of() {
 /etc/apparmor.d/lxc-gpu-docker-storage
 /etc/apparmor.d/lxc-phoenix-v2
 /etc/apparmor.d/tunables/phoenix
+/lib/systemd/system/phoenix-relay.service
 /usr/libexec/phoenix/phoenix-lxc-ns
 /usr/sbin/phoenix-host-profiles
 /usr/sbin/phoenix-lxc-config
@@ -79,7 +80,7 @@ files_of() {
 /usr/share/phoenix/profiles/host/lxc-phoenix-v2
 /usr/share/phoenix/profiles/host/tunables/phoenix'
 	for f in /etc/apparmor.d/lxc-gpu-docker-storage /etc/apparmor.d/tunables/phoenix /usr/sbin/phoenix-lxc-config \
-		/usr/libexec/phoenix/phoenix-lxc-ns /usr/share/phoenix/profiles/host/; do
+		/usr/libexec/phoenix/phoenix-lxc-ns /usr/share/phoenix/profiles/host/ /lib/systemd/system/phoenix-relay.service; do
 		grep -qF "$f" "$REPO_ROOT/README.md" || fail "README does not name $f"
 	done
 }
@@ -98,6 +99,19 @@ files_of() {
 		run grep -nE 'apparmor_parser +(-[A-Za-z]*R|--remove)|/run/phoenix|/sys/kernel/security|aa-disable|phoenix +gc' "$s"
 		assert_failure
 	done
+}
+
+@test "phoenix-host enables and starts the relay's unit, which runs the packaged phoenix; it depends on phoenix" {
+	dpkg-deb -e "$HOSTPKG" "$WORK/host"
+	grep -q "deb-systemd-helper .*enable.*'phoenix-relay.service'" "$WORK/host/postinst"
+	# started on install, restarted on upgrade (its cursor: no record twice)
+	grep -q '_dh_action=start' "$WORK/host/postinst"
+	grep -q "deb-systemd-invoke \$_dh_action 'phoenix-relay.service'" "$WORK/host/postinst"
+	dpkg-deb -x "$HOSTPKG" "$WORK/hostroot"
+	run grep '^ExecStart=' "$WORK/hostroot/lib/systemd/system/phoenix-relay.service"
+	assert_output 'ExecStart=/usr/bin/phoenix relay'
+	run dpkg-deb -f "$HOSTPKG" Depends
+	assert_output --regexp '(^|, )phoenix \(>= [0-9]'
 }
 
 @test "lintian finds nothing" {

@@ -619,6 +619,56 @@ static void test_libapparmor_rejects(void)
 	CHECK_STR(r.name, "/x");
 	ph_audit_record_release(&r);
 
+	/* two keys that set one member of libapparmor's record (name= and
+	 * capname=, profile= and label=): it would leak the first value */
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"capable\" profile=\"web\" "
+			"name=\"/srv/x\" pid=9 comm=\"chown\" capability=0 capname=\"chown\"",
+		    &r) == 1);
+	CHECK(!r.libapparmor);
+	CHECK_STR(ph_audit_get(&r, "capname"), "chown");
+	CHECK_STR(r.name, "/srv/x");
+	ph_audit_record_release(&r);
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"open\" profile=\"web\" "
+			"label=\"web//&other\" name=\"/x\" pid=9 comm=\"cat\" "
+			"requested_mask=\"r\" denied_mask=\"r\" fsuid=0 ouid=0",
+		    &r) == 1);
+	CHECK(!r.libapparmor);
+	CHECK_STR(r.name, "/x");
+	ph_audit_record_release(&r);
+
+	/* values its scanner lexes into more tokens than phoenix reads */
+	static const char *const relexed[] = {
+	    /* lowercase hex (the kernel writes uppercase) */
+	    "name=2f746d70",
+	    /* a hex run that goes on as another key */
+	    "name=2F746Dname=4F74",
+	    /* a bare word where it reads a string */
+	    "name=abc",
+	    /* a quoted value ending in a backslash: its escape */
+	    "name=\"/tmp/x\\\"",
+	    /* a negative number where it reads digits */
+	    "name=\"/x\" pid=-9",
+	    /* a single-quoted value */
+	    "name='/x'",
+	};
+	for (size_t i = 0; i < sizeof(relexed) / sizeof(relexed[0]); i++) {
+		char line[512];
+		snprintf(line, sizeof(line),
+			 K61 "apparmor=\"DENIED\" operation=\"open\" profile=\"web\" %s "
+			     "comm=\"cat\" requested_mask=\"r\" denied_mask=\"r\"",
+			 relexed[i]);
+		CHECK(parse(line, &r) == 1);
+		CHECK(!r.libapparmor);
+		ph_audit_record_release(&r);
+	}
+	/* the same record in the kernel's own forms is handed over */
+	CHECK(parse(K61 "apparmor=\"DENIED\" operation=\"open\" profile=\"web\" name=2F746D70 "
+			"comm=\"cat\" requested_mask=\"r\" denied_mask=\"r\"",
+		    &r) == 1);
+	CHECK(r.libapparmor);
+	CHECK_STR(r.name, "/tmp");
+	ph_audit_record_release(&r);
+
 	/* USER_AVC (a user-space enforcer's): never handed over */
 	CHECK(parse("type=USER_AVC msg=audit(1795434669.980:27): pid=1 uid=0 auid=1 ses=1 "
 		    "msg='apparmor=\"DENIED\" operation=\"dbus_method_call\" bus=\"system\" "
