@@ -424,7 +424,8 @@ static bool same_access(const struct ph_relay_access *x, const struct ph_relay_a
 {
 	if (x->pid != y->pid || strcmp(x->op, y->op) != 0 || strcmp(x->key, y->key) != 0)
 		return false;
-	return x->sec < 0 || y->sec < 0 || (x->sec > y->sec ? x->sec - y->sec : y->sec - x->sec) <= 2;
+	return x->sec < 0 || y->sec < 0 ||
+	       (x->sec > y->sec ? x->sec - y->sec : y->sec - x->sec) <= 2;
 }
 
 /* A denial by profiles of the root namespace alone: a host profile's. */
