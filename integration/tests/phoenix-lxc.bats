@@ -1003,6 +1003,173 @@ relay_deny() {
 	docker_in 802 rm -f "$cid802" >/dev/null
 }
 
+## phoenix learn inside each LXC container, from the relay (issue 18.3) ##
+# What a user inside 951 or 802 types (README.md, "Learning a profile"): a
+# nested container run under phoenix-learn, `phoenix learn` from the
+# records the host's relay handed that LXC container, then the same
+# workload under the learned profile.  Each container's workload names its
+# own files (page-gpu-TAG.html, web-unpriv-TAG.log): a record of the other's
+# learned would show in the profile.
+
+# The workload: busybox httpd serving /www on port 80 (the nested network
+# namespace's lo), fetched with wget, a log line written, a helper run
+# (md5sum, another exec), httpd stopped with a signal; its results on
+# stdout (docker logs: no file of its own to learn).  `learn` also tries
+# what phoenix's bounds (/proc/sysrq-trigger) and the host profiles refuse
+# (lxc-gpu-docker-storage: writing /status; phoenix-test-host:
+# /phoenix-host-denied/); `attack` does what it never did: reads another
+# file, runs another shell, uses a capability (CAP_CHOWN, Docker's default).
+LEARN_SCRIPT='mode=$1 id=$2
+httpd -f -p 80 -h /www & h=$!
+i=0
+until wget -q -O /tmp/got "http://127.0.0.1/page-$id.html"; do
+	i=$((i + 1)); [ $i -lt 50 ] || break; sleep 0.2
+done
+echo "GET /page-$id.html" >>"/tmp/web-$id.log"
+busybox md5sum /tmp/got >"/tmp/sum-$id"
+kill $h
+wait $h
+echo "fetched=$(cat /tmp/got)"
+if [ "$mode" = learn ]; then
+	cat /proc/sysrq-trigger >/dev/null 2>&1; echo "base-denied=$?"
+	cat /phoenix-host-denied/secret >/dev/null 2>&1; echo "host-denied-read=$?"
+	(echo x >/status) 2>/dev/null; echo "host-denied-write=$?"
+fi
+if [ "$mode" = attack ]; then
+	cat "/www/secret-$id" >/dev/null 2>&1; echo "attack-file=$?"
+	/opt/ash2 -c true 2>/dev/null; echo "attack-shell=$?"
+	busybox chown 1:1 "/tmp/web-$id.log" 2>/dev/null; echo "attack-cap=$?"
+fi
+echo workload-done
+exec sleep 1000'
+
+# learn_setup CT ID: the workload's files in CT's /srv/learn.
+learn_setup() {
+	in_ct "$1" sh -c 'd=/srv/learn; rm -rf $d; mkdir -p $d/www $d/hd $d/bin &&
+		echo "hello-$1" >"$d/www/page-$1.html" && echo secret >"$d/www/secret-$1" &&
+		echo secret >$d/hd/secret && cp /bin/busybox $d/bin/ash2 && cat >$d/run.sh' sh "$2" <<<"$LEARN_SCRIPT"
+}
+# learn_run CT ID MODE [DOCKER-RUN-OPTION...]: the workload in a nested
+# container of CT; prints its id.
+learn_run() {
+	local d=/srv/learn
+	nested "$1" "${@:4}" -v "$d/www:/www" -v "$d/hd:/phoenix-host-denied" -v "$d/bin:/opt" \
+		-v "$d/run.sh:/run.sh:ro" "$SCENE_IMAGE" sh /run.sh "$3" "$2"
+}
+# learn_done CT CID: wait (60 s at most) for the workload's last line.
+learn_done() {
+	for _ in $(seq 300); do
+		docker_in "$1" logs "$2" 2>&1 | grep -qx workload-done && return 0
+		sleep 0.2
+	done
+	docker_in "$1" logs "$2" >&2
+	return 1
+}
+
+@test "learn in 951 (privileged) and 802 (unprivileged) from the relay: learned, enforced with no denial; what it never did is denied and reported; nothing of the bounds, the host profile or the other container learned" {
+	local ct other tag p
+	local -A lcid ecid acid id
+	# letters only: learning turns a file name's digits into [0-9]*
+	tag=$(tr 0-9 a-j <<<"$RANDOM$RANDOM")
+	id[951]=gpu-$tag
+	id[802]=unpriv-$tag
+	relay_start
+	for ct in 951 802; do
+		learn_setup "$ct" "${id[$ct]}"
+	done
+	# 1. record, in both at once (their records interleave in the kernel's log)
+	for ct in 951 802; do
+		lcid[$ct]=$(learn_run "$ct" "${id[$ct]}" learn --security-opt apparmor=phoenix-learn)
+	done
+	for ct in 951 802; do
+		learn_done "$ct" "${lcid[$ct]}"
+		run docker_in "$ct" logs "${lcid[$ct]}"
+		assert_line "fetched=hello-${id[$ct]}"
+		assert_line "base-denied=1"
+		# complain mode, under the enforcing host profile ("mixed")
+		run host_label_of "ct-$ct" "${lcid[$ct]}"
+		assert_output --partial ":phoenix-learn (mixed)"
+		relayed "$ct" 'name="/status"'
+	done
+	# learning reached nothing its host profile refuses
+	run docker_in 951 logs "${lcid[951]}"
+	assert_line "host-denied-write=1"
+	run docker_in 802 logs "${lcid[802]}"
+	assert_line "host-denied-read=1"
+
+	# 2. learn, inside the LXC container, from what the relay handed it
+	for ct in 951 802; do
+		other=802
+		[ "$ct" = 951 ] || other=951
+		run --separate-stderr in_ct "$ct" "$PHOENIX" --debug learn "${lcid[$ct]}" "phx-web-$ct"
+		printf "%s\n" "$output" | sed "s/^/# $ct: /" >&3
+		assert_success
+		[[ $stderr == *"reading relay \`/var/lib/phoenix/host-records/records\`"* ]]
+		assert_line --regexp "^[0-9]+ records of container ${lcid[$ct]} \(namespace root//ct-$ct//phx-[^)]*\), [0-9]+ rules learned\$"
+		assert_line "written: /etc/phoenix/profiles/phx-web-$ct"
+		[[ $output != *"gap: "* ]]
+		# what the host profile refused: handed over by the relay with
+		# the container's own record of it, listed, not learned
+		if [ "$ct" = 951 ]; then
+			assert_line --regexp '^not learned: [a-z]+ /status \(denied by `lxc-gpu-docker-storage\.951'
+		else
+			assert_line --partial 'not learned: open /phoenix-host-denied/secret (denied by `phoenix-test-host'
+		fi
+		p=$(in_ct "$ct" cat "/etc/phoenix/profiles/phx-web-$ct")
+		grep -qxF "  /www/page-${id[$ct]}.html r," <<<"$p"
+		grep -q "^  /tmp/web-${id[$ct]}.log .*w" <<<"$p"
+		# (no capability net_bind_service: Docker sets the nested network
+		# namespace's net.ipv4.ip_unprivileged_port_start to 0)
+		grep -q '^  network inet stream,' <<<"$p"
+		grep -q '^  /bin/busybox .*ix' <<<"$p"
+		# nothing of the bounds', nothing of the other container's
+		[[ $p != *sysrq-trigger* ]]
+		[[ $p != *"${id[$other]}"* ]]
+		[[ $p != *"ct-$other"* ]]
+		[[ $p != *secret-* && $p != */opt/ash2* && $p != *"capability chown"* ]]
+		docker_in "$ct" rm -f "${lcid[$ct]}" >/dev/null
+	done
+	# nothing of the host profiles': what each refused is listed, not learned
+	run in_ct 951 cat /etc/phoenix/profiles/phx-web-951
+	refute_output --partial '/status'
+	run in_ct 802 cat /etc/phoenix/profiles/phx-web-802
+	refute_output --partial 'phoenix-host-denied'
+
+	# 3. enforce: the same workload; 4. what it never did
+	for ct in 951 802; do
+		ecid[$ct]=$(learn_run "$ct" "${id[$ct]}" plain --security-opt "apparmor=phx-web-$ct")
+		learn_done "$ct" "${ecid[$ct]}"
+		run host_label_of "ct-$ct" "${ecid[$ct]}"
+		assert_output --partial ":phx-web-$ct (enforce)"
+		run docker_in "$ct" logs "${ecid[$ct]}"
+		assert_line "fetched=hello-${id[$ct]}"
+		acid[$ct]=$(learn_run "$ct" "${id[$ct]}" attack --security-opt "apparmor=phx-web-$ct")
+		learn_done "$ct" "${acid[$ct]}"
+		run docker_in "$ct" logs "${acid[$ct]}"
+		assert_line "fetched=hello-${id[$ct]}"
+		refute_line "attack-file=0"
+		refute_line "attack-shell=0"
+		refute_line "attack-cap=0"
+		relayed "$ct" "name=\"/www/secret-${id[$ct]}\""
+		relayed "$ct" 'capname="chown"'
+	done
+	for ct in 951 802; do
+		run in_ct "$ct" "$PHOENIX" denials "${ecid[$ct]}" --json
+		assert_success
+		printf "%s\n" "$output" | sed "s/^/# $ct enforced: /" >&3
+		jq -e 'length == 0' <<<"$output"
+		run in_ct "$ct" "$PHOENIX" denials "${acid[$ct]}" --json
+		assert_success
+		printf "%s\n" "$output" | sed "s/^/# $ct attack: /" >&3
+		jq -e --arg p "phx-web-$ct" 'length >= 3 and all(.[]; .profile == $p and .kind == "DENIED")' <<<"$output"
+		jq -e --arg n "/www/secret-${id[$ct]}" 'any(.[]; .operation == "open" and .name == $n)' <<<"$output"
+		jq -e 'any(.[]; .operation == "exec" and .name == "/opt/ash2")' <<<"$output"
+		jq -e 'any(.[]; .operation == "capable" and .capability == "chown")' <<<"$output"
+		docker_in "$ct" rm -f "${ecid[$ct]}" "${acid[$ct]}" >/dev/null
+	done
+	relay_stop
+}
+
 @test "lxc-stop removes the container's namespace (post-stop hook), nested namespaces with it" {
 	cid=$(nested 951 "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
 	run nested_labels 951 "$cid"

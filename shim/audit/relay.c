@@ -228,6 +228,10 @@ int ph_relay_open(struct ph_relay *r, const char *dir, size_t max_size, const ch
 
 void ph_relay_close(struct ph_relay *r)
 {
+	for (size_t i = 0; i < PH_RELAY_PAIRS; i++) {
+		free(r->held[i].text);
+		r->held[i].text = NULL;
+	}
 	if (r->dirfd >= 0)
 		close(r->dirfd);
 	r->dirfd = -1;
@@ -399,18 +403,46 @@ static int gap_everywhere(struct ph_relay *r, const char *why, ph_error_t *err)
 	return ret;
 }
 
-static int relay_record(struct ph_relay *r, unsigned long long seq, const char *rec, size_t len,
-			ph_error_t *err)
+/* ---- a host profile's record and the container's of the same access ---------- */
+
+/* The access a record is of; false when it names none phoenix can match
+ * (no pid, no operation, or one too long to keep). */
+static bool access_of(const struct ph_audit_record *rec, struct ph_relay_access *a)
 {
-	struct ph_audit_record ar;
-	int p = ph_audit_parse(rec, len, &ar, err);
-	if (p <= 0)
-		return p;
-	char name[PH_RELAY_NAME_MAX + 1];
-	bool mine = ph_relay_container_of(&ar, name);
-	ph_audit_record_release(&ar);
-	if (!mine)
-		return 0;
+	const char *key = rec->name ? rec->name : rec->capname ? rec->capname : rec->peer;
+	if (rec->pid <= 0 || rec->operation == NULL || key == NULL ||
+	    strlen(rec->operation) >= sizeof(a->op) || strlen(key) >= sizeof(a->key))
+		return false;
+	a->pid = rec->pid;
+	a->sec = rec->has_stamp ? rec->sec : -1;
+	snprintf(a->op, sizeof(a->op), "%s", rec->operation);
+	snprintf(a->key, sizeof(a->key), "%s", key);
+	return true;
+}
+
+static bool same_access(const struct ph_relay_access *x, const struct ph_relay_access *y)
+{
+	if (x->pid != y->pid || strcmp(x->op, y->op) != 0 || strcmp(x->key, y->key) != 0)
+		return false;
+	return x->sec < 0 || y->sec < 0 ||
+	       (x->sec > y->sec ? x->sec - y->sec : y->sec - x->sec) <= 2;
+}
+
+/* A denial by profiles of the root namespace alone: a host profile's. */
+static bool host_denial(const struct ph_audit_record *rec)
+{
+	if (rec->kind != PH_AUDIT_DENIED && rec->kind != PH_AUDIT_KILLED)
+		return false;
+	for (size_t i = 0; i < rec->n_members; i++)
+		if (rec->members[i].ns[0] != '\0')
+			return false;
+	return rec->n_members > 0;
+}
+
+/* Append record `seq` to container `name`'s file unless it holds it. */
+static int relay_to(struct ph_relay *r, const char *name, unsigned long long seq, const char *rec,
+		    size_t len, ph_error_t *err)
+{
 	cleanup_close int ctfd = open_ct_dir(r, name, true, err);
 	if (ctfd < 0)
 		return -1;
@@ -426,6 +458,73 @@ static int relay_record(struct ph_relay *r, unsigned long long seq, const char *
 	ct->last_seq = seq;
 	r->written++;
 	return 0;
+}
+
+/* A host profile's denial: to the container whose record of the same
+ * access came just before, else held for the one that comes after. */
+static int host_record(struct ph_relay *r, unsigned long long seq, const char *rec, size_t len,
+		       const struct ph_relay_access *a, ph_error_t *err)
+{
+	for (size_t i = 0; i < PH_RELAY_PAIRS; i++)
+		if (r->seen[i].ct[0] != '\0' && same_access(&r->seen[i].a, a))
+			return relay_to(r, r->seen[i].ct, seq, rec, len, err);
+	struct ph_relay_held *h = &r->held[r->next_held];
+	char *text = malloc(len);
+	if (text == NULL)
+		return ph_error_make(err, ENOMEM, "relay");
+	memcpy(text, rec, len);
+	free(h->text);
+	h->a = *a;
+	h->seq = seq;
+	h->text = text;
+	h->len = len;
+	r->next_held = (r->next_held + 1) % PH_RELAY_PAIRS;
+	return 0;
+}
+
+/* Container `name`'s record of access `a`: first the host profile's
+ * denials of the same access held for it (in the kernel's order: each
+ * was logged before it), then it is remembered for those that follow. */
+static int container_access(struct ph_relay *r, const char *name, const struct ph_relay_access *a,
+			    ph_error_t *err)
+{
+	for (size_t i = 0; i < PH_RELAY_PAIRS; i++) {
+		struct ph_relay_held *h = &r->held[(r->next_held + i) % PH_RELAY_PAIRS];
+		if (h->text == NULL || !same_access(&h->a, a))
+			continue;
+		int ret = relay_to(r, name, h->seq, h->text, h->len, err);
+		free(h->text);
+		h->text = NULL;
+		if (ret < 0)
+			return -1;
+	}
+	struct ph_relay_seen *s = &r->seen[r->next_seen];
+	s->a = *a;
+	snprintf(s->ct, sizeof(s->ct), "%s", name);
+	r->next_seen = (r->next_seen + 1) % PH_RELAY_PAIRS;
+	return 0;
+}
+
+static int relay_record(struct ph_relay *r, unsigned long long seq, const char *rec, size_t len,
+			ph_error_t *err)
+{
+	struct ph_audit_record ar;
+	int p = ph_audit_parse(rec, len, &ar, err);
+	if (p <= 0)
+		return p;
+	char name[PH_RELAY_NAME_MAX + 1];
+	struct ph_relay_access a;
+	bool mine = ph_relay_container_of(&ar, name);
+	bool keyed = access_of(&ar, &a);
+	bool host = !mine && keyed && host_denial(&ar);
+	ph_audit_record_release(&ar);
+	if (host)
+		return host_record(r, seq, rec, len, &a, err);
+	if (!mine)
+		return 0;
+	if (keyed && container_access(r, name, &a, err) < 0)
+		return -1;
+	return relay_to(r, name, seq, rec, len, err);
 }
 
 int ph_relay_handle(struct ph_relay *r, const char *rec, size_t len, ph_error_t *err)

@@ -60,6 +60,33 @@ struct ph_relay_ct {
 	unsigned long long last_seq; /* of the last record in its files, 0: none */
 };
 
+/* One access as the records of a stack's profiles share it: each profile
+ * of the subject's label logs its own record of it (security/apparmor/
+ * file.c, aa_path_perm(): fn_for_each_confined over the label), the host
+ * profile's in the root namespace, naming no container. */
+#define PH_RELAY_PAIRS 16
+#define PH_RELAY_PAIR_OP 32
+#define PH_RELAY_PAIR_KEY 256
+struct ph_relay_access {
+	long long pid, sec;
+	char op[PH_RELAY_PAIR_OP];
+	char key[PH_RELAY_PAIR_KEY]; /* name, capname or peer */
+};
+/* A container's record, remembered for the host profile's of the same
+ * access that may follow it. */
+struct ph_relay_seen {
+	struct ph_relay_access a;
+	char ct[PH_RELAY_NAME_MAX + 1]; /* "" when the slot is free */
+};
+/* A host profile's denial, held until a container's record of the same
+ * access comes (the kernel logs them back to back, in label order). */
+struct ph_relay_held {
+	struct ph_relay_access a;
+	unsigned long long seq;
+	char *text; /* the /dev/kmsg record, NULL when the slot is free */
+	size_t len;
+};
+
 struct ph_relay {
 	int dirfd;
 	size_t max_size; /* of `records`; `records.1` holds the one before */
@@ -71,6 +98,9 @@ struct ph_relay {
 	struct ph_relay_ct *cts;
 	size_t n_cts;
 	unsigned long long written, skipped, gaps; /* counters, for the log */
+	struct ph_relay_seen seen[PH_RELAY_PAIRS];
+	struct ph_relay_held held[PH_RELAY_PAIRS];
+	size_t next_seen, next_held; /* the slot each ring writes next */
 };
 
 /* An LXC container name as phoenix-lxc-config accepts it:
@@ -89,7 +119,11 @@ int ph_relay_open(struct ph_relay *r, const char *dir, size_t max_size, const ch
 		  ph_error_t *err);
 
 /* Handle one /dev/kmsg record (`len` bytes).  Anything that is not a
- * kernel record with a /dev/kmsg prefix is ignored. */
+ * kernel record with a /dev/kmsg prefix is ignored.  A denial of a host
+ * profile alone (the root namespace's) goes to the container whose record
+ * of the same access (pid, operation, name) comes within two seconds
+ * before or after it, among the last PH_RELAY_PAIRS: what the host
+ * profile refused the container's own process; never to another. */
 int ph_relay_handle(struct ph_relay *r, const char *rec, size_t len, ph_error_t *err);
 
 /* Write the cursor when it moved (atomically). */

@@ -41,6 +41,7 @@
 #include "init_pid.h"
 #include "json.h"
 #include "log.h"
+#include "profile_choice.h"
 #include "reap.h"
 #include "spec.h"
 #include "timing.h"
@@ -237,7 +238,7 @@ static int verify_exec_pid(struct ph_context *ctx, struct ph_confinement *c,
 		return -1;
 	if (pid <= 0)
 		return 0; /* the runtime failed to start it */
-	bool complain = ph_config_complain(&ctx->config, st->profile);
+	bool complain = ph_profile_complain(&ctx->config, st->profile);
 	if (ph_confine_verify_pid(c, pid, st->profile, complain, err) < 0)
 		return ph_kill_unverified(&ctx->runtime, c->root, c->id, pid, PH_KILL_PROCESS, err);
 	return 0;

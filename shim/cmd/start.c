@@ -9,6 +9,7 @@
 #include "confine.h"
 #include "init_pid.h"
 #include "log.h"
+#include "profile_choice.h"
 #include "reap.h"
 #include "timing.h"
 
@@ -71,7 +72,7 @@ static int start(struct ph_context *ctx, bool *handover, ph_error_t *err)
 	bool exists = false;
 	if (init_pid(ctx, &c, &st, &pid, &exists, err) < 0)
 		return -1;
-	bool complain = ph_config_complain(&ctx->config, st.profile);
+	bool complain = ph_profile_complain(&ctx->config, st.profile);
 	if (exists && pid > 0 && ph_confine_verify_pid(&c, pid, st.profile, complain, err) < 0)
 		return ph_kill_unverified(&ctx->runtime, c.root, cli->id, pid, PH_KILL_CONTAINER,
 					  err);

@@ -19,6 +19,14 @@ bool ph_profile_is_default_alias(const char *name)
 	       strncmp(name, "containers-default-", 19) == 0;
 }
 
+bool ph_profile_complain(const struct ph_config *conf, const char *name)
+{
+	if (name == NULL || strcmp(name, "unconfined") == 0)
+		return false;
+	/* the recording profile of `phoenix learn` (shim/audit/learn_rules.h) */
+	return ph_config_complain(conf, name) || strcmp(name, PH_LEARN_PROFILE_NAME) == 0;
+}
+
 static int set_choice(struct ph_profile_choice *out, const struct ph_config *conf, const char *name,
 		      bool unconfined, ph_error_t *err)
 {
@@ -26,9 +34,7 @@ static int set_choice(struct ph_profile_choice *out, const struct ph_config *con
 	if (out->name == NULL)
 		return ph_error_make(err, ENOMEM, "profile name");
 	out->unconfined = unconfined;
-	/* the recording profile of `phoenix learn` (shim/audit/learn_rules.h) */
-	out->complain =
-	    !unconfined && (ph_config_complain(conf, name) || strcmp(name, "phoenix-learn") == 0);
+	out->complain = !unconfined && ph_profile_complain(conf, name);
 	return 0;
 }
 

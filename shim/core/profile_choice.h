@@ -33,6 +33,16 @@ int ph_profile_choose(const struct ph_config *conf, const char *requested, const
 void ph_profile_choice_release(struct ph_profile_choice *c);
 #define cleanup_choice __attribute__((cleanup(ph_profile_choice_release)))
 
+/* The recording profile of `phoenix learn`, always loaded in complain mode. */
+#define PH_LEARN_PROFILE_NAME "phoenix-learn"
+
+/* Whether profile `name` is loaded in complain mode (the config's
+ * `complain` list, or the recording profile), and so what a process
+ * under it must carry: create, and start and exec, which verify the
+ * label of a container created before (Docker's create, then start),
+ * ask the same. */
+bool ph_profile_complain(const struct ph_config *conf, const char *name);
+
 /* True for names runtimes use to mean "the default profile". */
 bool ph_profile_is_default_alias(const char *name);
 

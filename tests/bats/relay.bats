@@ -55,6 +55,29 @@ relay_once() {
 	assert_output "$(cat /proc/sys/kernel/random/boot_id) 107"
 }
 
+@test "relay: a host profile's denial goes with the container's record of the same access, never alone, never to another" {
+	{
+		rec 200 '' /host-denied
+		rec 201 'root//ct-951//phx-a' /host-denied
+		rec 202 'root//ct-802//phx-b' /after
+		rec 203 '' /after
+		rec 204 '' /alone
+		rec 205 '' /other-pid | sed 's/pid=42/pid=43/'
+		rec 206 'root//ct-951//phx-a' /other-pid
+		rec 207 'root//ct-802//phx-b' /other-pid | sed 's/pid=42/pid=44/'
+	} >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run cut -d, -f2 "$DIR/ct-951/records"
+	assert_output $'200\n201\n206'
+	run cut -d, -f2 "$DIR/ct-802/records"
+	assert_output $'202\n203\n207'
+	# restarted: nothing twice
+	relay_once "$WORK/kmsg"
+	run grep -c . "$DIR/ct-951/records"
+	assert_output 3
+}
+
 @test "relay: a restart writes nothing twice, and a jump in sequence numbers is a gap line" {
 	rec 100 'root//ct-951//phx-a' /one >"$WORK/kmsg"
 	relay_once "$WORK/kmsg"

@@ -96,6 +96,11 @@ static void choice(void)
 	conf.complain[conf.n_complain++] = strdup("custom");
 	CHECK(ph_profile_choose(&conf, "custom", NULL, false, &c, &err) == 0);
 	CHECK(c.complain);
+	/* start and exec verify what create chose: the same answer */
+	CHECK(ph_profile_complain(&conf, "custom"));
+	CHECK(ph_profile_complain(&conf, "phoenix-learn"));
+	CHECK(!ph_profile_complain(&conf, "phoenix-default"));
+	CHECK(!ph_profile_complain(&conf, "unconfined"));
 	ph_profile_choice_release(&c);
 	ph_config_release(&conf);
 }
