@@ -12,9 +12,9 @@
 #   952  privileged,   lxc-gpu-docker-storage, nothing but its init (a
 #        second tenant under the same template)
 #   900  "apparmor_profile": "unconfined"
-# containerd and dockerd run in 801, 802 and 951; in 951 with Docker's
-# default configuration (bridge network, iptables), in 801 and 802 without
-# a network of their own (--bridge=none).
+# containerd and dockerd run in 801, 802 and 951; in 802 and 951 with
+# Docker's default configuration (bridge network, iptables), in 801 without
+# a network of its own (--bridge=none).
 
 load phoenix-helpers
 bats_require_minimum_version 1.5.0
@@ -45,9 +45,8 @@ setup_file() {
 	scene_ct 952 "$CONFIGS" 2>"$out/952.err"
 	scene_ct 900 "$CONFIGS" 2>"$out/unconfined.err" || true
 	lap "5 LXC containers started, engines set up"
-	for ct in 801 802; do
-		scene_dockerd "$ct"
-	done
+	scene_dockerd 801
+	scene_dockerd 802 default-network
 	scene_dockerd 951 default-network
 	for ct in 801 802 951; do
 		scene_dockerd_wait "$ct"
@@ -573,11 +572,13 @@ kfs_probe_install() {
 }
 
 ## Docker's default network (issue 14.3) ##################################
-# dockerd in 951 runs with its default configuration: the bridge docker0,
-# iptables-nft rules, NAT, and docker-proxy for published ports.  951 has
-# no network device but loopback (make-ct: lxc.net.0.type = empty), so the
-# nested containers' bridge lives in 951's own network namespace and a
-# published port is reached from 951.
+# dockerd in 951 (privileged) and 802 (unprivileged: its iptables-nft
+# rules, bridge and veth pairs belong to 802's user namespace) runs with its
+# default configuration: the bridge docker0, iptables-nft rules, NAT, and
+# docker-proxy for published ports.  Neither has a network device but
+# loopback (make-ct: lxc.net.0.type = empty), so the nested containers'
+# bridge lives in the LXC container's own network namespace and a published
+# port is reached from there.
 
 # sysctls_of WHERE...: the three net.ipv4 values the test sets in nested
 # containers, read by WHERE (a command prefix; none: the VM itself).
@@ -593,8 +594,11 @@ dnat_hits() {
 		awk -v p="dpt:$2" '$3 == "DNAT" && index($0, p) { print $1; found = 1 } END { exit !found }'
 }
 
-@test "lxc-gpu-docker-storage: Docker's default network: docker0, a published port, container to container, --sysctl net.*, no denial" {
-	local ct=951 gw=172.17.0.1 srv ip before hits
+# default_network CT HOSTPROFILE: Docker's default network in CT, whose
+# nested containers run under HOSTPROFILE (the host profile's name in
+# their label and in its audit records).
+default_network() {
+	local ct=$1 hp=$2 gw=172.17.0.1 srv ip before hits
 	# dockerd's default bridge and its rules (iptables-nft)
 	run in_ct "$ct" ip -4 -o addr show dev docker0
 	assert_success
@@ -606,7 +610,7 @@ dnat_hits() {
 	assert_line -- '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER'
 	ct_before=$(sysctls_of in_ct "$ct")
 	vm_before=$(sysctls_of)
-	# the values asked for below are none of 951's or the VM's own
+	# the values asked for below are none of CT's or the VM's own
 	for v in 444 321 33; do
 		[[ " $ct_before $vm_before " != *" $v "* ]]
 	done
@@ -631,7 +635,7 @@ dnat_hits() {
 	assert_success
 	assert_line "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination $ip:80"
 
-	# from 951 through docker-proxy (127.0.0.1: Docker's OUTPUT rule leaves
+	# from CT through docker-proxy (127.0.0.1: Docker's OUTPUT rule leaves
 	# loopback alone) and through the DNAT rule (docker0's address), with
 	# busybox's wget (the guests of every release have it; its -T crashes
 	# in busybox 1.35: timeout bounds it)
@@ -662,15 +666,15 @@ dnat_hits() {
 	run docker_in "$ct" exec "$srv" cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/net/ipv4/tcp_keepalive_time
 	assert_success
 	assert_output $'444\n321'
-	# 951's and the VM's own values are unchanged
+	# CT's and the VM's own values are unchanged
 	assert_equal "$(sysctls_of in_ct "$ct")" "$ct_before"
 	assert_equal "$(sysctls_of)" "$vm_before"
-	# from the host, the server carries phoenix's label under 951's copy of
-	# the host profile
+	# from the host, the server carries phoenix's label under
+	# HOSTPROFILE
 	ns=$(nested_ns "ct-$ct" "$srv")
 	[ -n "$ns" ]
 	run host_labels_below "ct-$ct"
-	assert_output --partial "lxc-gpu-docker-storage.$ct//&:ct-$ct//$ns:phoenix-default (enforce)"
+	assert_output --partial "$hp//&:ct-$ct//$ns:phoenix-default (enforce)"
 
 	# the kernel log since the mark: the denial asked for here
 	# (phoenix-default's, proving the records are read) and none of the
@@ -684,18 +688,26 @@ dnat_hits() {
 	assert_failure
 	run denied_since "$mark" 'apparmor="DENIED"'
 	assert_success
-	local perfmon='operation="capable" (class="cap" )?profile="lxc-gpu-docker-storage.'$ct'" pid=[0-9]+ comm="runc" capability=38  capname="perfmon"$'
+	local perfmon='operation="capable" (class="cap" )?profile="'$hp'" pid=[0-9]+ comm="runc" capability=38  capname="perfmon"$'
 	# and runc >= 1.2's masking of /sys/firmware with a bind of /proc/acpi,
 	# which the host profile refuses; runc then masks it with a tmpfs
 	# (seen on unstable's runc 1.3.6)
-	local firmware='operation="mount" (class="mount" )?info="failed flags match" error=-13 profile="lxc-gpu-docker-storage.'$ct'" name="/sys/firmware/" pid=[0-9]+ comm="runc:\[2:INIT\]" srcname="/proc/acpi/" flags="rw, bind"$'
+	local firmware='operation="mount" (class="mount" )?info="failed flags match" error=-13 profile="'$hp'" name="/sys/firmware/" pid=[0-9]+ comm="runc:\[2:INIT\]" srcname="/proc/acpi/" flags="rw, bind"$'
 	run grep -vE -e "$perfmon" -e "$firmware" <<<"$output"
-	refute_output --partial 'profile="lxc-gpu-docker-storage'
+	refute_output --partial "profile=\"$hp\""
 	assert_equal "${#lines[@]}" 1
 	assert_output --partial "namespace=\"root//ct-$ct//$ns\" profile=\"phoenix-default\""
 	assert_output --partial 'name="/phoenix-denied/secret"'
 	docker_in "$ct" rm -f "$srv" >/dev/null
 	[ -z "$(nested_ns "ct-$ct" "$srv")" ]
+}
+
+@test "lxc-gpu-docker-storage: Docker's default network: docker0, a published port, container to container, --sysctl net.*, no denial" {
+	default_network 951 lxc-gpu-docker-storage.951
+}
+
+@test "unprivileged: Docker's default network: docker0, a published port, container to container, --sysctl net.*, no denial" {
+	default_network 802 phoenix-test-host
 }
 
 # What root in the privileged container 951 tries against the host: a fresh
