@@ -82,6 +82,7 @@ setup_file() {
 	# dockerd with the environment engine-setup's systemd drop-in gives
 	# it (Docker >= 25: BuildKit's runc command; no systemd runs in 951)
 	SCENE_DOCKERD_ENV=()
+	# shellcheck disable=SC2034 # read by scene_dockerd (scene.bash)
 	[[ ! -f $BUILDKIT_DROPIN ]] || mapfile -t SCENE_DOCKERD_ENV < <(sed -n 's/^Environment=//p' "$BUILDKIT_DROPIN")
 	scene_engines_wait 951
 	lap "containerd and dockerd up"
