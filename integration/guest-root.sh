@@ -21,11 +21,14 @@ cache=${PHOENIX_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/phoenix-vm}
 mirror=${PHOENIX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 # What the demo and the tests run in the guest (docker-cli and mount are
-# only Recommends or not pulled in otherwise).
+# only Recommends or not pulled in otherwise).  phoenix-packages.bats
+# installs phoenix's .debs with apt-get, offline: apt and their libraries
+# must be here (sid's crun no longer pulls libyajl2 in).  docker-buildx:
+# Docker 23 and later's CLI builds with BuildKit only through it.
 packages=(
-	apparmor apparmor-utils bats bats-assert bats-support busybox-static
-	containerd crun docker-cli docker.io gawk iproute2 iptables jq kmod
-	libcap2-bin lxc mount podman procps runc uidmap util-linux
+	apparmor apparmor-utils apt bats bats-assert bats-support busybox-static
+	containerd crun docker-buildx docker-cli docker.io gawk iproute2 iptables
+	jq kmod libcap2-bin libyajl2 lxc mount podman procps runc uidmap util-linux
 )
 
 log() { printf 'guest-root: %s\n' "$*" >&2; }

@@ -89,10 +89,12 @@ scene_engines() {
 # it).  dockerd runs without a network of its own (--bridge=none, no
 # iptables) unless `default-network` asks for Docker's default
 # configuration: the bridge docker0, iptables (iptables-nft on Debian)
-# rules, published ports through NAT and docker-proxy.
+# rules, published ports through NAT and docker-proxy.  The array
+# SCENE_DOCKERD_ENV (VAR=VALUE words, default none) is added to dockerd's
+# environment, as a unit's Environment= would.
 scene_dockerd() {
-	local name=$1 net='--iptables=false --ip6tables=false --bridge=none'
-	[[ ${2:-} != default-network ]] || net=''
+	local name=$1 net=(--iptables=false --ip6tables=false --bridge=none)
+	[[ ${2:-} != default-network ]] || net=()
 	for _ in $(seq 240); do
 		in_ct "$name" ctr --timeout 5s version >/dev/null 2>&1 && break
 		sleep 0.5
@@ -102,8 +104,9 @@ scene_dockerd() {
 		in_ct "$name" tail -n 20 /var/log/containerd.log >&2
 		return 1
 	}
-	in_ct "$name" sh -c "unset container; dockerd --containerd=/run/containerd/containerd.sock $net \
-		</dev/null >/var/log/dockerd.log 2>&1 &"
+	in_ct "$name" sh -c 'unset container; env "$@" </dev/null >/var/log/dockerd.log 2>&1 &' sh \
+		${SCENE_DOCKERD_ENV[@]+"${SCENE_DOCKERD_ENV[@]}"} \
+		dockerd --containerd=/run/containerd/containerd.sock ${net[@]+"${net[@]}"}
 }
 
 # scene_dockerd_wait NAME: wait until dockerd in NAME answers.

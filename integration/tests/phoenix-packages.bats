@@ -22,6 +22,7 @@ CONFIGS=$REPO/integration/lxc/test-configs.json
 NESTED_SCRIPT='trap "exit 0" TERM; cat /proc/self/attr/current >/label; while :; do sleep 1 & wait $!; done'
 HOSTPROF=lxc-gpu-docker-storage.951
 APT=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o APT::Sandbox::User=root)
+BUILDKIT_DROPIN=/var/lib/lxc/951/rootfs/etc/systemd/system/docker.service.d/50-phoenix-buildkit.conf
 
 setup_file() {
 	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
@@ -75,8 +76,14 @@ setup_file() {
 	# --default: `docker build`'s legacy builder runs RUN steps with the
 	# daemon's default runtime
 	in_ct 951 phoenix-engine-setup --docker --containerd --default >"$out/engine-setup.log" 2>&1
-	in_ct 951 sh -c 'containerd </dev/null >/var/log/containerd.log 2>&1 &'
+	# as a service manager starts it (scene_engines)
+	in_ct 951 sh -c 'unset container; containerd </dev/null >/var/log/containerd.log 2>&1 &'
 	lap "LXC container 951 started from the installed configuration, engines set up"
+	# dockerd with the environment engine-setup's systemd drop-in gives
+	# it (Docker >= 25: BuildKit's runc command; no systemd runs in 951)
+	SCENE_DOCKERD_ENV=()
+	# shellcheck disable=SC2034 # read by scene_dockerd (scene.bash)
+	[[ ! -f $BUILDKIT_DROPIN ]] || mapfile -t SCENE_DOCKERD_ENV < <(sed -n 's/^Environment=//p' "$BUILDKIT_DROPIN")
 	scene_engines_wait 951
 	lap "containerd and dockerd up"
 	scene_image 951
@@ -92,6 +99,29 @@ teardown_file() {
 # apt_ct ARGS...: apt-get in container 951, in /root (where the packages are)
 apt_ct() {
 	in_ct 951 sh -c 'cd /root && exec "$@"' sh "${APT[@]}" "$@"
+}
+
+# verify_ct PACKAGE: `dpkg --verify PACKAGE` in 951, but for the files
+# dpkg's own path-exclude= options (/etc/dpkg/dpkg.cfg.d: the trixie and sid
+# guest roots leave out /usr/share/doc and man) kept it from unpacking,
+# which dpkg --verify reports as missing
+verify_ct() {
+	local out line path pat excluded pats
+	out=$(in_ct 951 dpkg --verify "$1") || return 1
+	mapfile -t pats < <(in_ct 951 sh -c 'cat /etc/dpkg/dpkg.cfg.d/* 2>/dev/null' |
+		sed -n 's/^path-exclude[= ][[:space:]]*//p')
+	while IFS= read -r line; do
+		[[ -n $line ]] || continue
+		excluded=0
+		if [[ $line =~ ^missing\ +(/.*)$ ]]; then
+			path=${BASH_REMATCH[1]}
+			for pat in "${pats[@]}"; do
+				# shellcheck disable=SC2053 # dpkg's fnmatch pattern
+				[[ $path == $pat ]] && excluded=1
+			done
+		fi
+		((excluded)) || printf '%s\n' "$line"
+	done <<<"$out"
 }
 
 # the nested container of this file's tests: its id, and the label the
@@ -136,7 +166,7 @@ nested_label() {
 	# shellcheck disable=SC2016 # dpkg-query's own format
 	run in_ct 951 dpkg-query -W -f='${db:Status-Abbrev}' phoenix
 	assert_output 'ii '
-	run in_ct 951 dpkg --verify phoenix
+	run verify_ct phoenix
 	assert_success
 	assert_output ''
 }
@@ -216,39 +246,112 @@ ctr_label() {
 	assert_success
 	assert_output --regexp "^$HOSTPROF//&:ct-951//phx-[^:]*-phx-cri-local:phoenix-gpu \(enforce\)\$"
 	# the handler the CRI plugin would use: what containerd reads
+	# (containerd 2.x migrates the version 2 file engine-setup wrote for
+	# 1.x, or reads its own version 3: io.containerd.cri.v1.runtime, TOML
+	# literal strings)
 	run in_ct 951 containerd config dump
 	assert_success
-	assert_output --regexp '\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\.runtimes\.phoenix\]'
-	assert_output --partial 'BinaryName = "/usr/bin/phoenix"'
-	assert_output --partial 'default_runtime_name = "phoenix"'
+	assert_output --regexp "\\[plugins\\.[\"']io\\.containerd\\.(grpc\\.v1\\.cri|cri\\.v1\\.runtime)[\"']\\.containerd\\.runtimes\\.phoenix\\]"
+	assert_output --regexp "BinaryName = [\"']/usr/bin/phoenix[\"']"
+	assert_output --regexp "default_runtime_name = [\"']phoenix[\"']"
 }
 
-@test "docker build: the legacy builder's RUN steps run under phoenix, BuildKit's under docker-default" {
-	local dir=/var/lib/lxc/951/rootfs/root/build
-	mkdir -p "$dir"
-	printf 'FROM %s\nRUN cat /proc/self/attr/current >/label\n' "$SCENE_IMAGE" >"$dir/Dockerfile"
-	# the legacy builder: a container of the daemon's default runtime
-	run in_ct 951 env DOCKER_BUILDKIT=0 "$SCENE_DOCKER" build --network none -t phx-built-legacy /root/build
+# build_labels BUILDKIT TAG: `docker build --no-cache` of /root/build in
+# 951 as TAG (DOCKER_BUILDKIT=BUILDKIT); prints the labels the host sees on
+# the tasks of its RUN step while it runs (every label in ct-951 but 951's
+# own and the file's nested container's), once each.
+build_labels() {
+	local bk=$1 tag=$2 keep pid labels='' log=$BATS_FILE_TMPDIR/build-$2.log
+	keep=$(cat "$BATS_FILE_TMPDIR/ns")
+	in_ct 951 env DOCKER_BUILDKIT="$bk" "$SCENE_DOCKER" build --no-cache --network none \
+		-t "$tag" /root/build >"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		labels+=$(cat /proc/[0-9]*/attr/current 2>/dev/null | grep -F -- ':ct-951' |
+			grep -v -F -e ':ct-951:unconfined' -e ":ct-951//$keep:")$'\n'
+		sleep 0.2
+	done
+	wait "$pid" || {
+		cat "$log" >&2
+		return 1
+	}
+	grep -v '^$' <<<"$labels" | sort -u
+}
+
+# assert_phoenix_step: build_labels' output (in $output) shows the RUN
+# step under phoenix-default in a namespace of phoenix's, and nothing
+# outside such a namespace: only that label and `unconfined` there (the
+# runtime's own init, which phoenix put into the namespace, before it
+# execs the step under its profile)
+assert_phoenix_step() {
+	local re="^$HOSTPROF//&:ct-951//phx-[^:]*:"
+	assert_line --regexp "${re}phoenix-default \(enforce\)\$"
+	while IFS= read -r line; do
+		[[ $line =~ ${re}(phoenix-default|unconfined)\ \(enforce\)$ ]] || {
+			echo "a task of the step outside phoenix's namespace: $line" >&2
+			return 1
+		}
+	done <<<"$output"
+}
+
+# phx_namespaces: the phoenix namespaces below ct-951
+phx_namespaces() {
+	local d
+	for d in "$AAFS/policy/namespaces/ct-951/namespaces"/phx-*; do
+		[[ -d $d ]] && printf '%s\n' "${d##*/}"
+	done
+	return 0
+}
+
+@test "docker build: the legacy builder's RUN steps run under phoenix; BuildKit's from Docker 25 on (engine-setup's drop-in), under docker-default before" {
+	local dir=/var/lib/lxc/951/rootfs/root/build major ns
+	ns=$(cat "$BATS_FILE_TMPDIR/ns")
+	run in_ct 951 dockerd --version
 	assert_success
+	[[ $output =~ ^Docker\ version\ ([0-9]+)\. ]]
+	major=${BASH_REMATCH[1]}
+	mkdir -p "$dir"
+	# the step's own label, then time for the host to see it
+	printf 'FROM %s\nRUN cat /proc/self/attr/current >/label && sleep 5\n' "$SCENE_IMAGE" >"$dir/Dockerfile"
+	# the legacy builder: a container of the daemon's default runtime
+	run build_labels 0 phx-built-legacy
+	assert_success
+	assert_phoenix_step
 	run docker_in 951 run --rm --runtime runc --network none phx-built-legacy cat /label
 	assert_output "phoenix-default (enforce)"
-	# BuildKit runs RUN steps with its own runc (Docker 20.10's moby
-	# builder/builder-next/executor_unix.go: "runc" from PATH, no
-	# setting), under dockerd's docker-default in ct-951: bounded by the
-	# host profile, not phoenix's
-	run in_ct 951 env DOCKER_BUILDKIT=1 "$SCENE_DOCKER" build --network none -t phx-built-bk /root/build
+	run build_labels 1 phx-built-bk
 	assert_success
-	run docker_in 951 run --rm --runtime runc --network none phx-built-bk cat /label
-	assert_output "docker-default (enforce)"
-	# and phoenix-engine-setup, reading this dockerd's version, said so
-	# and wrote no BuildKit drop-in (DOCKER_BUILDKIT_RUNC_COMMAND is read
-	# from Docker 25 on)
-	run in_ct 951 dockerd --version
-	assert_output --regexp '^Docker version 20\.10\.'
-	run cat "$BATS_FILE_TMPDIR/engine-setup.log"
-	assert_line --partial "Docker 20 runs BuildKit's RUN steps (docker build) with runc from dockerd's PATH, not phoenix"
-	run in_ct 951 test -e /etc/systemd/system/docker.service.d/50-phoenix-buildkit.conf
-	assert_failure
+	if ((major >= 25)); then
+		# DOCKER_BUILDKIT_RUNC_COMMAND (moby builder/builder-next/
+		# executor_linux.go), from the drop-in: BuildKit's runc executor
+		# runs phoenix, which maps dockerd's docker-default to its own
+		assert_phoenix_step
+		run docker_in 951 run --rm --runtime runc --network none phx-built-bk cat /label
+		assert_output "phoenix-default (enforce)"
+		run cat "$BATS_FILE_TMPDIR/engine-setup.log"
+		assert_line --partial "Docker $major: BuildKit runs RUN steps with /usr/bin/phoenix (systemd drop-in"
+		run grep -x 'Environment=DOCKER_BUILDKIT_RUNC_COMMAND=/usr/bin/phoenix' "$BUILDKIT_DROPIN"
+		assert_success
+	else
+		# BuildKit runs RUN steps with its own runc (Docker 20.10's moby
+		# builder/builder-next/executor_unix.go: "runc" from PATH, no
+		# setting), under dockerd's docker-default in ct-951: bounded by
+		# the host profile, not phoenix's
+		assert_line "$HOSTPROF//&:ct-951:docker-default (enforce)"
+		refute_line --partial ':ct-951//phx-'
+		run docker_in 951 run --rm --runtime runc --network none phx-built-bk cat /label
+		assert_output "docker-default (enforce)"
+		# and phoenix-engine-setup, reading this dockerd's version, said
+		# so and wrote no BuildKit drop-in
+		run cat "$BATS_FILE_TMPDIR/engine-setup.log"
+		assert_line --partial "Docker $major runs BuildKit's RUN steps (docker build) with runc from dockerd's PATH, not phoenix"
+		[ ! -e "$BUILDKIT_DROPIN" ]
+	fi
+	# both builders' step containers were deleted through phoenix: only
+	# the file's nested container's namespace is left
+	for _ in $(seq 50); do [[ $(phx_namespaces) == "$ns" ]] && break; sleep 0.2; done
+	run phx_namespaces
+	assert_output "$ns"
 }
 
 @test "upgrade with the nested container running: label unchanged, record kept, host profile reloaded" {
