@@ -323,6 +323,7 @@ static struct ph_relay_ct *get_ct(struct ph_relay *r, const char *name, int ctfd
 		if (ct->last_seq == 0)
 			ct->last_seq = file_last_seq(ctfd, PH_RELAY_ROTATED);
 	}
+	ct->resume_seq = ct->last_seq;
 	return ct;
 }
 
@@ -439,9 +440,12 @@ static bool host_denial(const struct ph_audit_record *rec)
 	return rec->n_members > 0;
 }
 
-/* Append record `seq` to container `name`'s file unless it holds it. */
+/* Append record `seq` to container `name`'s file unless it holds it.  A
+ * `held` record (a host profile's denial, kept until its container's own
+ * record came) may be older than the last one written in this run: it is
+ * only known to be in the file when a relay before this one wrote it. */
 static int relay_to(struct ph_relay *r, const char *name, unsigned long long seq, const char *rec,
-		    size_t len, ph_error_t *err)
+		    size_t len, bool held, ph_error_t *err)
 {
 	cleanup_close int ctfd = open_ct_dir(r, name, true, err);
 	if (ctfd < 0)
@@ -449,13 +453,14 @@ static int relay_to(struct ph_relay *r, const char *name, unsigned long long seq
 	struct ph_relay_ct *ct = get_ct(r, name, ctfd, err);
 	if (ct == NULL)
 		return -1;
-	if (seq <= ct->last_seq) {
+	if (seq <= (held ? ct->resume_seq : ct->last_seq)) {
 		r->skipped++; /* written before the relay last stopped */
 		return 0;
 	}
 	if (append(r, ctfd, rec, len, err) < 0)
 		return -1;
-	ct->last_seq = seq;
+	if (seq > ct->last_seq)
+		ct->last_seq = seq;
 	r->written++;
 	return 0;
 }
@@ -467,7 +472,7 @@ static int host_record(struct ph_relay *r, unsigned long long seq, const char *r
 {
 	for (size_t i = 0; i < PH_RELAY_PAIRS; i++)
 		if (r->seen[i].ct[0] != '\0' && same_access(&r->seen[i].a, a))
-			return relay_to(r, r->seen[i].ct, seq, rec, len, err);
+			return relay_to(r, r->seen[i].ct, seq, rec, len, false, err);
 	struct ph_relay_held *h = &r->held[r->next_held];
 	char *text = malloc(len);
 	if (text == NULL)
@@ -492,7 +497,7 @@ static int container_access(struct ph_relay *r, const char *name, const struct p
 		struct ph_relay_held *h = &r->held[(r->next_held + i) % PH_RELAY_PAIRS];
 		if (h->text == NULL || !same_access(&h->a, a))
 			continue;
-		int ret = relay_to(r, name, h->seq, h->text, h->len, err);
+		int ret = relay_to(r, name, h->seq, h->text, h->len, true, err);
 		free(h->text);
 		h->text = NULL;
 		if (ret < 0)
@@ -524,7 +529,7 @@ static int relay_record(struct ph_relay *r, unsigned long long seq, const char *
 		return 0;
 	if (keyed && container_access(r, name, &a, err) < 0)
 		return -1;
-	return relay_to(r, name, seq, rec, len, err);
+	return relay_to(r, name, seq, rec, len, false, err);
 }
 
 int ph_relay_handle(struct ph_relay *r, const char *rec, size_t len, ph_error_t *err)

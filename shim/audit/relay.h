@@ -57,7 +57,8 @@
 
 struct ph_relay_ct {
 	char name[PH_RELAY_NAME_MAX + 1];
-	unsigned long long last_seq; /* of the last record in its files, 0: none */
+	unsigned long long last_seq;   /* of the last record in its files, 0: none */
+	unsigned long long resume_seq; /* last_seq when this relay first wrote to it */
 };
 
 /* One access as the records of a stack's profiles share it: each profile

@@ -78,6 +78,23 @@ relay_once() {
 	assert_output 3
 }
 
+@test "relay: a host profile's denial held while another record of the container comes first is still written, once" {
+	{
+		rec 300 '' /held
+		rec 301 'root//ct-951//phx-a' /between
+		rec 302 'root//ct-951//phx-a' /held
+	} >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run cut -d, -f2 "$DIR/ct-951/records"
+	assert_output $'301\n300\n302'
+	# the cursor lost: the file's own sequence numbers keep all three once
+	rm "$DIR/cursor"
+	relay_once "$WORK/kmsg"
+	run grep -c . "$DIR/ct-951/records"
+	assert_output 3
+}
+
 @test "relay: a restart writes nothing twice, and a jump in sequence numbers is a gap line" {
 	rec 100 'root//ct-951//phx-a' /one >"$WORK/kmsg"
 	relay_once "$WORK/kmsg"
