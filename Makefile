@@ -212,15 +212,14 @@ shellcheck:
 
 # The test command (README, .ci/run): the gates, then every suite, the
 # real-kernel one last.
+# Where the time goes: each step's wall time is printed as it ends
+# ("# == step NAME: N s"), and all of them again at the end.
+CHECK_STEPS := gates all unit bats sanitize fuzz valgrind integration
 check: deps
-	$(MAKE) gates
-	$(MAKE) all
-	$(MAKE) unit
-	$(MAKE) bats
-	$(MAKE) sanitize
-	$(MAKE) fuzz
-	$(MAKE) valgrind
-	$(MAKE) integration
+	@t0=$$(date +%s) sum=""; for s in $(CHECK_STEPS); do \
+		t=$$(date +%s); $(MAKE) $$s || { echo "# == step $$s: failed after $$(($$(date +%s) - t)) s"; exit 1; }; \
+		d="# == step $$s: $$(($$(date +%s) - t)) s"; echo "$$d"; sum="$$sum$$d\n"; \
+	done; printf "$$sum"; echo "# == make check: $$(($$(date +%s) - t0)) s"
 
 demo: deps
 	$(MAKE) all
