@@ -1211,6 +1211,9 @@ learn_done() {
 	local tag cid2
 	read -r tag <"$BATS_FILE_TMPDIR/restart.tag"
 	tenant_up 951
+	# dockerd as setup_file started it (containerd comes up with 951)
+	scene_dockerd 951 default-network
+	scene_dockerd_wait 951
 	cid2=$(nested 951 -v /srv/relay:/phoenix-denied "$SCENE_IMAGE" sh -c "$NESTED_SCRIPT")
 	nested_labels 951 "$cid2" >/dev/null
 	relay_deny 951 "$cid2" "started-951-$tag"
