@@ -141,20 +141,154 @@ bool ph_relay_gap(const char *line, size_t len, char *why, size_t why_size)
 	return true;
 }
 
-/* ---- the cursor ------------------------------------------------------------------ */
+/* ---- the cursor and the rings saved with it ---------------------------------------
+ *
+ * The rings that pair a host profile's denial with its container's record
+ * (below) are saved with the cursor, in the same atomic write: a relay
+ * stopped between the two records finds the first one again as it left
+ * it, and the second one, read after the cursor, pairs with it as if the
+ * relay had never stopped.  Records read again after a cursor that lagged
+ * meet the rings as they were when it was saved, so the relay decides as
+ * it did then, and the containers' files tell what it wrote (relay_to()).
+ *
+ * The file: "BOOT SEQ\n", then the rings' slots in use, oldest first:
+ *   seen CT PID SEC OP KEY\n
+ *   held SEQ PID SEC OP KEY TEXT\n
+ * with OP, KEY and TEXT in lowercase hex (a name may hold any byte). */
+
+#define HELD_TEXT_MAX TAIL_SIZE /* devkmsg_read() hands at most 8 KiB a record */
+#define CURSOR_MAX                                                                                 \
+	(256 + PH_RELAY_PAIRS * (2 * (PH_RELAY_PAIR_OP + PH_RELAY_PAIR_KEY) + 128) * 2 +           \
+	 PH_RELAY_PAIRS * 2 * HELD_TEXT_MAX)
+
+static void put_hex(FILE *f, const char *s, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	fputs(" x", f); /* never an empty word */
+	for (size_t i = 0; i < len; i++) {
+		fputc(digits[(unsigned char)s[i] >> 4], f);
+		fputc(digits[(unsigned char)s[i] & 15], f);
+	}
+}
+
+static int hex_value(char c)
+{
+	return is_digit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Decode `hex` into `out` (at most `size` bytes, NUL-terminated when
+ * there is room): the length, or -1 when malformed or too long. */
+static long get_hex(const char *hex, char *out, size_t size)
+{
+	if (hex == NULL || *hex++ != 'x')
+		return -1;
+	size_t n = strlen(hex);
+	if (n % 2 != 0 || n / 2 > size)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (char)(hi << 4 | lo);
+	}
+	if (n / 2 < size)
+		out[n / 2] = '\0';
+	return (long)(n / 2);
+}
+
+static void put_access(FILE *f, const struct ph_relay_access *a)
+{
+	fprintf(f, " %lld %lld", a->pid, a->sec);
+	put_hex(f, a->op, strlen(a->op));
+	put_hex(f, a->key, strlen(a->key));
+}
+
+static bool get_number(const char *s, bool sign, long long *v)
+{
+	if (s == NULL || !(is_digit(s[0]) || (sign && s[0] == '-' && is_digit(s[1]))))
+		return false;
+	char *end;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* PID SEC OP KEY, the next four words of `save`. */
+static bool get_access(char **save, struct ph_relay_access *a)
+{
+	const char *pid = strtok_r(NULL, " ", save), *sec = strtok_r(NULL, " ", save);
+	const char *op = strtok_r(NULL, " ", save), *key = strtok_r(NULL, " ", save);
+	memset(a, 0, sizeof(*a));
+	return get_number(pid, false, &a->pid) && a->pid > 0 && get_number(sec, true, &a->sec) &&
+	       get_hex(op, a->op, sizeof(a->op) - 1) >= 0 && strlen(a->op) == strlen(op) / 2 &&
+	       get_hex(key, a->key, sizeof(a->key) - 1) >= 0 && strlen(a->key) == strlen(key) / 2;
+}
+
+/* One "seen" or "held" line, into the next slot of its ring. */
+static bool restore_slot(struct ph_relay *r, char *line)
+{
+	char *save = NULL;
+	const char *kind = strtok_r(line, " ", &save);
+	if (kind && strcmp(kind, "seen") == 0) {
+		struct ph_relay_seen *s = &r->seen[r->next_seen];
+		const char *ct = strtok_r(NULL, " ", &save);
+		if (ct == NULL || !ph_relay_name_valid(ct) || !get_access(&save, &s->a) ||
+		    strtok_r(NULL, " ", &save) != NULL)
+			return false;
+		snprintf(s->ct, sizeof(s->ct), "%s", ct);
+		r->next_seen = (r->next_seen + 1) % PH_RELAY_PAIRS;
+		return true;
+	}
+	if (kind == NULL || strcmp(kind, "held") != 0)
+		return false;
+	struct ph_relay_held *h = &r->held[r->next_held];
+	long long seq;
+	const char *seqs = strtok_r(NULL, " ", &save);
+	if (!get_number(seqs, false, &seq) || !get_access(&save, &h->a))
+		return false;
+	const char *text = strtok_r(NULL, " ", &save);
+	if (text == NULL || strtok_r(NULL, " ", &save) != NULL || h->text != NULL)
+		return false;
+	h->text = malloc(HELD_TEXT_MAX);
+	long n = h->text ? get_hex(text, h->text, HELD_TEXT_MAX) : -1;
+	if (n <= 0) {
+		free(h->text);
+		h->text = NULL;
+		return false;
+	}
+	h->seq = (unsigned long long)seq;
+	h->len = (size_t)n;
+	r->next_held = (r->next_held + 1) % PH_RELAY_PAIRS;
+	return true;
+}
+
+static int restore_rings(struct ph_relay *r, char *lines, ph_error_t *err)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (++n > 2 * PH_RELAY_PAIRS || !restore_slot(r, line))
+			return ph_error_make(err, EINVAL, "relay: malformed cursor line %zu",
+					     n + 1);
+	}
+	return 0;
+}
 
 static int read_cursor(struct ph_relay *r, ph_error_t *err)
 {
 	cleanup_free char *buf = NULL;
 	size_t len = 0;
 	ph_error_t e = NULL;
-	if (ph_file_read(r->dirfd, PH_RELAY_CURSOR, 256, &buf, &len, &e) < 0) {
+	if (ph_file_read(r->dirfd, PH_RELAY_CURSOR, CURSOR_MAX, &buf, &len, &e) < 0) {
 		bool missing = e->status == ENOENT;
 		if (!missing)
 			ph_warn("relay: %s: starting without a cursor", e->msg);
 		ph_error_free(&e);
 		return 0;
 	}
+	char *rest = strchr(buf, '\n');
+	if (rest)
+		*rest++ = '\0';
 	char boot[PH_RELAY_BOOT_ID_MAX + 1], seq[32];
 	int n = sscanf(buf, "%64s %31s", boot, seq);
 	if (n < 1 || strcmp(boot, r->boot_id) != 0) {
@@ -171,17 +305,43 @@ static int read_cursor(struct ph_relay *r, ph_error_t *err)
 		r->cursor = v;
 		r->have_cursor = true;
 	}
-	return 0;
+	return rest ? restore_rings(r, rest, err) : 0;
 }
 
 int ph_relay_save(struct ph_relay *r, ph_error_t *err)
 {
 	if (!r->dirty)
 		return 0;
-	char text[PH_RELAY_BOOT_ID_MAX + 32];
-	int n = r->have_cursor ? snprintf(text, sizeof(text), "%s %llu\n", r->boot_id, r->cursor)
-			       : snprintf(text, sizeof(text), "%s -\n", r->boot_id);
-	if (ph_file_write_atomic(r->dirfd, PH_RELAY_CURSOR, text, (size_t)n, 0600, err) < 0)
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (f == NULL)
+		return ph_error_make(err, errno, "relay: cursor");
+	if (r->have_cursor)
+		fprintf(f, "%s %llu\n", r->boot_id, r->cursor);
+	else
+		fprintf(f, "%s -\n", r->boot_id);
+	for (size_t i = 0; i < PH_RELAY_PAIRS; i++) {
+		const struct ph_relay_seen *s = &r->seen[(r->next_seen + i) % PH_RELAY_PAIRS];
+		if (s->ct[0] == '\0')
+			continue;
+		fprintf(f, "seen %s", s->ct);
+		put_access(f, &s->a);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < PH_RELAY_PAIRS; i++) {
+		const struct ph_relay_held *h = &r->held[(r->next_held + i) % PH_RELAY_PAIRS];
+		if (h->text == NULL)
+			continue;
+		fprintf(f, "held %llu", h->seq);
+		put_access(f, &h->a);
+		put_hex(f, h->text, h->len);
+		fputc('\n', f);
+	}
+	bool failed = ferror(f) != 0;
+	if (fclose(f) != 0 || failed)
+		return ph_error_make(err, ENOMEM, "relay: cursor");
+	if (ph_file_write_atomic(r->dirfd, PH_RELAY_CURSOR, text, len, 0600, err) < 0)
 		return ph_error_wrap(err, "relay: cursor");
 	r->dirty = false;
 	return 0;
@@ -441,11 +601,14 @@ static bool host_denial(const struct ph_audit_record *rec)
 }
 
 /* Append record `seq` to container `name`'s file unless it holds it.  A
- * `held` record (a host profile's denial, kept until its container's own
- * record came) may be older than the last one written in this run: it is
- * only known to be in the file when a relay before this one wrote it. */
+ * held record (a host profile's denial, kept until its container's own
+ * record `released_by` came; 0: not held) is older than records written
+ * after it was held, maybe by a relay before this one that saved it with
+ * its cursor.  It is written right before the record that releases it:
+ * so a relay before this one wrote it when that record is in the file,
+ * or when it is the file's last (that relay stopped between the two). */
 static int relay_to(struct ph_relay *r, const char *name, unsigned long long seq, const char *rec,
-		    size_t len, bool held, ph_error_t *err)
+		    size_t len, unsigned long long released_by, ph_error_t *err)
 {
 	cleanup_close int ctfd = open_ct_dir(r, name, true, err);
 	if (ctfd < 0)
@@ -453,7 +616,10 @@ static int relay_to(struct ph_relay *r, const char *name, unsigned long long seq
 	struct ph_relay_ct *ct = get_ct(r, name, ctfd, err);
 	if (ct == NULL)
 		return -1;
-	if (seq <= (held ? ct->resume_seq : ct->last_seq)) {
+	bool before = released_by != 0
+			  ? released_by <= ct->resume_seq || (seq != 0 && seq == ct->resume_seq)
+			  : seq <= ct->last_seq;
+	if (before) {
 		r->skipped++; /* written before the relay last stopped */
 		return 0;
 	}
@@ -472,7 +638,9 @@ static int host_record(struct ph_relay *r, unsigned long long seq, const char *r
 {
 	for (size_t i = 0; i < PH_RELAY_PAIRS; i++)
 		if (r->seen[i].ct[0] != '\0' && same_access(&r->seen[i].a, a))
-			return relay_to(r, r->seen[i].ct, seq, rec, len, false, err);
+			return relay_to(r, r->seen[i].ct, seq, rec, len, 0, err);
+	if (len > HELD_TEXT_MAX)
+		return 0; /* longer than a /dev/kmsg record: never alone, never saved */
 	struct ph_relay_held *h = &r->held[r->next_held];
 	char *text = malloc(len);
 	if (text == NULL)
@@ -490,14 +658,14 @@ static int host_record(struct ph_relay *r, unsigned long long seq, const char *r
 /* Container `name`'s record of access `a`: first the host profile's
  * denials of the same access held for it (in the kernel's order: each
  * was logged before it), then it is remembered for those that follow. */
-static int container_access(struct ph_relay *r, const char *name, const struct ph_relay_access *a,
-			    ph_error_t *err)
+static int container_access(struct ph_relay *r, const char *name, unsigned long long seq,
+			    const struct ph_relay_access *a, ph_error_t *err)
 {
 	for (size_t i = 0; i < PH_RELAY_PAIRS; i++) {
 		struct ph_relay_held *h = &r->held[(r->next_held + i) % PH_RELAY_PAIRS];
 		if (h->text == NULL || !same_access(&h->a, a))
 			continue;
-		int ret = relay_to(r, name, h->seq, h->text, h->len, true, err);
+		int ret = relay_to(r, name, h->seq, h->text, h->len, seq, err);
 		free(h->text);
 		h->text = NULL;
 		if (ret < 0)
@@ -527,9 +695,9 @@ static int relay_record(struct ph_relay *r, unsigned long long seq, const char *
 		return host_record(r, seq, rec, len, &a, err);
 	if (!mine)
 		return 0;
-	if (keyed && container_access(r, name, &a, err) < 0)
+	if (keyed && container_access(r, name, seq, &a, err) < 0)
 		return -1;
-	return relay_to(r, name, seq, rec, len, false, err);
+	return relay_to(r, name, seq, rec, len, 0, err);
 }
 
 int ph_relay_handle(struct ph_relay *r, const char *rec, size_t len, ph_error_t *err)

@@ -51,7 +51,7 @@ relay_once() {
 	[ "$(stat -c %a "$DIR")" = 711 ]
 	[ "$(stat -c %a "$DIR/ct-951")" = 755 ]
 	[ "$(stat -c %a "$DIR/ct-951/records")" = 644 ]
-	run cat "$DIR/cursor"
+	run head -n 1 "$DIR/cursor"
 	assert_output "$(cat /proc/sys/kernel/random/boot_id) 107"
 }
 
@@ -93,6 +93,73 @@ relay_once() {
 	relay_once "$WORK/kmsg"
 	run grep -c . "$DIR/ct-951/records"
 	assert_output 3
+}
+
+@test "relay: a host profile's denial held when the relay stops is written after its restart, once" {
+	# stopped between the host profile's record and the container's: the
+	# held one is saved with the cursor
+	{
+		rec 400 '' /held
+		rec 401 'root//ct-951//phx-a' /between
+	} >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run cut -d, -f2 "$DIR/ct-951/records"
+	assert_output 401
+	{
+		rec 400 '' /held
+		rec 401 'root//ct-951//phx-a' /between
+		rec 402 'root//ct-951//phx-a' /held
+	} >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run cut -d, -f2 "$DIR/ct-951/records"
+	assert_output $'401\n400\n402'
+	# stopped after the container's record: the next host profile's
+	# record of the same access still goes with it
+	{
+		rec 403 'root//ct-802//phx-b' /seen-first | sed 's/pid=42/pid=45/'
+	} >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	rec 404 '' /seen-first | sed 's/pid=42/pid=45/' >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run cut -d, -f2 "$DIR/ct-802/records"
+	assert_output $'403\n404'
+	# a relay that wrote 400 and 402 but died before it saved its cursor,
+	# then one that died between the two: nothing twice
+	DIR=$WORK/again
+	{
+		rec 400 '' /held
+		rec 401 'root//ct-951//phx-a' /between
+	} >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	cp "$DIR/cursor" "$WORK/cursor.before"
+	rec 402 'root//ct-951//phx-a' /held >>"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	cp "$WORK/cursor.before" "$DIR/cursor"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run cut -d, -f2 "$DIR/ct-951/records"
+	assert_output $'401\n400\n402'
+	cp "$WORK/cursor.before" "$DIR/cursor"
+	sed -i '3d' "$DIR/ct-951/records"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run cut -d, -f2 "$DIR/ct-951/records"
+	assert_output $'401\n400\n402'
+}
+
+@test "relay: a malformed ring line in the cursor is refused" {
+	rec 1 '' /held >"$WORK/kmsg"
+	relay_once "$WORK/kmsg"
+	assert_success
+	run grep -c '^held 1 42 1700000000 x' "$DIR/cursor"
+	assert_output 1
+	sed -i 's/^held 1 42/held 1 -42/' "$DIR/cursor"
+	relay_once "$WORK/kmsg"
+	assert_failure
+	assert_output --partial 'malformed cursor line 2'
 }
 
 @test "relay: a restart writes nothing twice, and a jump in sequence numbers is a gap line" {
