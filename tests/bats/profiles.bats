@@ -36,6 +36,8 @@ setup_file() {
 #   allows PATH PERMS                        every permission granted
 #   refuses PATH PERMS                       none granted, each refusal logged
 #   mount allow|deny DEST SOURCE FSTYPE FLAGS   (- for none; FLAGS a,b,c)
+#   mount logged|quiet DEST SOURCE FSTYPE FLAGS  denied, and the refusal
+#                                                logged, or not
 #   umount allow|deny PATH
 #   pivot_root allow|deny NEW_ROOT PUT_OLD
 # PERMS are letters of rwamkx.  "Logged" means denied and not quiet: the
@@ -144,7 +146,7 @@ def file_perms(files, path):
     return letters(allow), letters(~allow & ~quiet)
 
 
-def mount_ok(policy, start, dest, src, fstype, flags):
+def mount_state(policy, start, dest, src, fstype, flags):
     s = policy.match(start, dest)
     s = policy.next(s, 0)
     if src != '-':
@@ -155,7 +157,7 @@ def mount_ok(policy, start, dest, src, fstype, flags):
     s = policy.next(s, 0)
     for b in sorted(MNT_FLAGS[f] for f in flags.split(',') if f not in ('-', 'rw')):
         s = policy.next(s, b + 1)
-    return bool(policy.allow(s) & MAY_MOUNT)
+    return s
 
 
 def check(files, policy, line):
@@ -171,7 +173,13 @@ def check(files, policy, line):
                 return 'allowed "%s", logged "%s"' % (allowed, logged)
         return None
     if w[0] == 'mount':
-        ok = mount_ok(policy, start, *w[2:6])
+        s = mount_state(policy, start, *w[2:6])
+        ok = bool(policy.allow(s) & MAY_MOUNT)
+        if w[1] in ('logged', 'quiet'):
+            if ok:
+                return 'allowed'
+            quiet = bool(policy.quiet(s) & MAY_MOUNT)
+            return None if quiet == (w[1] == 'quiet') else ('quiet' if quiet else 'logged')
     elif w[0] == 'umount':
         ok = bool(policy.allow(policy.match(start, w[2])) & MAY_UMOUNT)
     elif w[0] == 'pivot_root':
@@ -270,6 +278,7 @@ profile probe {
   deny /allowed/quiet w,
   audit deny /allowed/loud w,
   mount options=(bind) /src/ -> /dst/,
+  deny mount options=(bind) /hush/ -> /dst/,
   umount /dst/,
 }
 EOF
@@ -284,6 +293,9 @@ refuses /elsewhere r
 mount allow /dst/ /src/ - bind
 mount deny /dst/ /src/ - bind,rec
 mount deny /dst/ /other/ - bind
+mount logged /dst/ /other/ - bind
+mount quiet /dst/ /hush/ - bind
+mount logged /dst/ /hush/ - bind,rec
 umount allow /dst/
 umount deny /src/
 EOF
@@ -294,11 +306,17 @@ EOF
 refuses /allowed/quiet w
 allows /allowed/loud w
 mount allow /dst/ /other/ - bind
+mount logged /dst/ /hush/ - bind
+mount quiet /dst/ /other/ - bind
+mount quiet /dst/ /src/ - bind
 EOF
 	assert_failure
 	assert_line --index 0 --partial 'refuses /allowed/quiet w'
 	assert_line --index 1 --partial 'allows /allowed/loud w'
 	assert_line --index 2 --partial 'mount allow /dst/ /other/'
+	assert_line --index 3 'not as expected: mount logged /dst/ /hush/ - bind (quiet)'
+	assert_line --index 4 'not as expected: mount quiet /dst/ /other/ - bind (logged)'
+	assert_line --index 5 'not as expected: mount quiet /dst/ /src/ - bind (allowed)'
 }
 
 @test "every profile compiles with the real apparmor_parser, for Debian's kernel and for ABI 3.0" {
@@ -727,6 +745,40 @@ mount allow /var/lib/docker/overlay2/0123/merged/proc/driver/nvidia/gpus/0000:01
 allows /dev/nvidia0 rw
 allows /dev/nvidia-uvm rw
 EOF
+}
+
+@test "host profiles: runc's bind of its masking tmpfs and the perfmon check are refused without a record, other binds of /proc and /sys with one" {
+	local name
+	for name in "${LXC_PROFILES[@]}"; do
+		expect "$name" <<'EOF'
+# runc >= 1.3.6's maskPaths: the first masked directory's tmpfs onto the
+# next one, refused quietly (runc then mounts a tmpfs of its own there)
+mount quiet /sys/firmware/ /proc/acpi/ - bind
+mount quiet /proc/acpi/ /proc/asound/ - bind
+mount quiet /proc/scsi/ /proc/acpi/ - bind
+mount quiet /sys/devices/virtual/powercap/ /sys/firmware/ - bind
+mount quiet /sys/dev/block/ /proc/acpi/ - bind
+mount quiet /sys/fs/selinux/ /proc/acpi/ - bind
+# runc's own tmpfs masks and /dev/null on masked files stay allowed
+mount allow /sys/firmware/ tmpfs tmpfs ro
+mount allow /proc/kcore /dev/null - bind
+# anything else of the kind is still refused with a record
+mount logged /sys/firmware/ /proc/acpi/ - bind,rec
+mount logged /sys/firmware/ /proc/acpi/ - move
+mount logged /sys/firmware/ /proc/ - bind
+mount logged /sys/firmware/ /proc/sys/ - bind
+mount logged /sys/firmware/acpi/ /proc/acpi/ - bind
+mount logged /tmp/x/ /proc/acpi/ - bind
+mount logged /mnt/ /proc/acpi/ - bind
+mount logged /var/lib/docker/x/ /proc/acpi/ - bind
+mount logged /tmp/x/ /sys/firmware/ - bind
+mount logged /sys/firmware/ /sys/ - bind
+mount logged /proc/asound/ /proc/ - bind
+EOF
+		run rules "$name"
+		assert_line --regexp '^ *deny capability perfmon,'
+		refute_line --regexp '^ *(audit +)?capability perfmon,'
+	done
 }
 
 @test "host profiles: capabilities are the justified set" {
