@@ -165,8 +165,8 @@ sanitize:
 # 13 (25/25 in 536 s), which keeps `make check` within its hour
 # (README, "Tested versions": `make integration LXC_RELEASES="trixie sid"`).
 # Docker inside an Incus container (phoenix-incus.bats) runs on the releases
-# in INCUS_RELEASES: none by default (time; bookworm has no Incus and skips
-# the file), e.g. `make integration INCUS_RELEASES=sid`.
+# in INCUS_RELEASES: none by default (time; the bookworm pass leaves it
+# out: Debian 12 has no Incus), e.g. `make integration INCUS_RELEASES=sid`.
 # Each release's lap (wall time) is printed.
 INTEGRATION_RELEASES ?= trixie sid
 RELEASE_SUITES ?= integration/tests/phoenix-core.bats \
