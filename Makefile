@@ -164,15 +164,11 @@ sanitize:
 # 7.2, runc 1.3, Docker 28, LXC 7; 27/27 in 383 s, 2026-12-07), not Debian
 # 13 (25/25 in 536 s), which keeps `make check` within its hour
 # (README, "Tested versions": `make integration LXC_RELEASES="trixie sid"`).
-# Docker inside an Incus container (phoenix-incus.bats) runs on the releases
-# in INCUS_RELEASES: none by default (time; the bookworm pass leaves it
-# out: Debian 12 has no Incus), e.g. `make integration INCUS_RELEASES=sid`.
 # Each release's lap (wall time) is printed.
 INTEGRATION_RELEASES ?= trixie sid
 RELEASE_SUITES ?= integration/tests/phoenix-core.bats \
                   integration/tests/phoenix-ops.bats
 LXC_RELEASES ?= sid
-INCUS_RELEASES ?=
 integration: $(BUILD)/phoenix
 	$(MAKE) FAULTS=1 all
 	@t=$$(date +%s) rc=0; integration/run-suite.sh || rc=$$?; \
@@ -181,8 +177,6 @@ integration: $(BUILD)/phoenix
 		t=$$(date +%s) rc=0; echo "# == release $$r"; \
 		s="$(RELEASE_SUITES)"; case " $(LXC_RELEASES) " in *" $$r "*) \
 			s="$$s integration/tests/phoenix-lxc.bats";; esac; \
-		case " $(INCUS_RELEASES) " in *" $$r "*) \
-			s="$$s integration/tests/phoenix-incus.bats";; esac; \
 		PHOENIX_RELEASE=$$r integration/demo.sh && \
 		PHOENIX_RELEASE=$$r integration/run-suite.sh $$s || rc=$$?; \
 		echo "# == lap $$r: $$(($$(date +%s) - t)) s, status $$rc"; \

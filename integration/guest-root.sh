@@ -25,10 +25,8 @@ mirror=${PHOENIX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # installs phoenix's .debs with apt-get, offline: apt and their libraries
 # must be here (sid's crun no longer pulls libyajl2 in).  docker-buildx:
 # Docker 23 and later's CLI builds with BuildKit only through it.
-# incus-base: Incus's daemon and client without its VM part (`incus`
-# depends on QEMU), for phoenix-incus.bats.
 packages=(
-	apparmor apparmor-utils apt bats bats-assert bats-support busybox-static incus-base
+	apparmor apparmor-utils apt bats bats-assert bats-support busybox-static
 	containerd crun docker-buildx docker-cli docker.io gawk iproute2 iptables
 	jq kmod libcap2-bin libyajl2 lxc mount podman procps runc uidmap util-linux
 )

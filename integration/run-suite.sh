@@ -26,7 +26,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(dirname "$here")
 suite_timeout=${PHOENIX_SUITE_TIMEOUT:-1800}
 
-release=${PHOENIX_RELEASE:-bookworm}
 args=("$@")
 ((${#args[@]} > 0)) || args=("$here/tests")
 files=()
@@ -50,16 +49,13 @@ for arg in "${args[@]}"; do
 			echo "run-suite: no .bats files in $path" >&2
 			exit 2
 		}
-		for f in "${found[@]}"; do
-			# Debian 12 has no Incus: a directory's phoenix-incus.bats is
-			# left out there (named, it boots and skips its tests)
-			[[ $release == bookworm && ${f##*/} == phoenix-incus.bats ]] || files+=("$f")
-		done
+		files+=("${found[@]}")
 	else
 		files+=("$path")
 	fi
 done
 
+release=${PHOENIX_RELEASE:-bookworm}
 lap_start=$SECONDS
 "$here/fetch-kernel.sh"
 if [[ $release != bookworm ]]; then
